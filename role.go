@@ -1,0 +1,126 @@
+package soroe
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Role is what a member may do in an organization.
+type Role string
+
+// The roles, from the most rights to the fewest.
+const (
+	RoleOwner     Role = "owner"     // オーナー: everything, including members and settings
+	RoleExecutive Role = "executive" // 経営層: sets goals, reads dashboards and reports
+	RoleManager   Role = "manager"   // 広報: designs 型, approves, connects accounts
+	RoleStaff     Role = "staff"     // 現場: drafts from 型, sees own results
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// ParseRole returns the role named s or an EInvalid error.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.TrimSpace(s))
+	if !r.Valid() {
+		return "", Invalid("role", "unknown_role")
+	}
+	return r, nil
+}
+
+// Action is something a route does. Every route names exactly one action, and
+// every action has exactly one entry in Rights: a route whose action is not in
+// the table makes the server refuse to start (and the role test fail).
+type Action string
+
+// Actions that need no organization.
+const (
+	ActPublic Action = "public" // anyone, logged in or not
+	ActUser   Action = "user"   // any logged-in user, in no particular organization
+)
+
+// Actions inside the current organization.
+const (
+	ActHome            Action = "home.view"
+	ActOrgRead         Action = "org.read"
+	ActOrgUpdate       Action = "org.update"
+	ActMemberRead      Action = "member.read"
+	ActMemberManage    Action = "member.manage"
+	ActInvitationAdmin Action = "invitation.manage"
+	ActTokenOwn        Action = "token.own"
+)
+
+// Right is one row of the roles table.
+type Right struct {
+	Action Action
+	Roles  []Role // nil for ActPublic and ActUser, which need no membership
+	JA, EN string // what the action lets one do, for docs/roles.md
+}
+
+// Rights is the one table of who may do what. docs/roles.md is rendered from
+// it (go test ./... checks the file is current; `go test . -run TestRolesDoc
+// -update` rewrites it).
+var Rights = []Right{
+	{ActPublic, nil, "ログイン画面・ヘルスチェックなど誰でも", "Anyone: login page, health check"},
+	{ActUser, nil, "ログイン中の本人: 自分のアカウント設定、組織の作成・切り替え", "Any logged-in user: own account, create and switch organizations"},
+	{ActHome, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "ホーム画面を見る", "See the home page"},
+	{ActOrgRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "組織の情報を見る", "Read the organization"},
+	{ActOrgUpdate, []Role{RoleOwner}, "組織の名前・タイムゾーン・既定の言語を変える", "Change the organization's name, time zone and default language"},
+	{ActMemberRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "メンバー一覧を見る", "List members"},
+	{ActMemberManage, []Role{RoleOwner}, "メンバーの役割を変える・外す", "Change members' roles, remove members"},
+	{ActInvitationAdmin, []Role{RoleOwner}, "招待リンクを作る・取り消す", "Create and revoke invitation links"},
+	{ActTokenOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分の API トークンを作る・取り消す", "Create and revoke own API tokens"},
+}
+
+// RightFor returns the table row of an action.
+func RightFor(a Action) (Right, bool) {
+	for _, r := range Rights {
+		if r.Action == a {
+			return r, true
+		}
+	}
+	return Right{}, false
+}
+
+// Can reports whether a member with role may perform a. Public and user
+// actions are allowed to every role.
+func Can(role Role, a Action) bool {
+	r, ok := RightFor(a)
+	if !ok {
+		return false
+	}
+	if r.Roles == nil {
+		return true
+	}
+	return slices.Contains(r.Roles, role)
+}
+
+// NeedsOrg reports whether an action is done inside an organization.
+func NeedsOrg(a Action) bool { return a != ActPublic && a != ActUser }
+
+// RolesMarkdown renders the roles table as docs/roles.md.
+func RolesMarkdown() string {
+	var b strings.Builder
+	b.WriteString("# 役割と権限 / Roles and rights\n\n")
+	b.WriteString("Generated from `soroe.Rights` (role.go). Do not edit by hand: run `go test . -run TestRolesDoc -update`.\n\n")
+	b.WriteString("| action | 内容 | what | owner オーナー | executive 経営層 | manager 広報 | staff 現場 |\n")
+	b.WriteString("|---|---|---|:-:|:-:|:-:|:-:|\n")
+	for _, r := range Rights {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |", r.Action, r.JA, r.EN)
+		for _, role := range Roles {
+			mark := "—"
+			if Can(role, r.Action) {
+				mark = "✓"
+			}
+			fmt.Fprintf(&b, " %s |", mark)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nA member of another organization gets 404 for anything that belongs to this one. " +
+		"API tokens carry their user's role in the token's organization, read at every request.\n")
+	return b.String()
+}
