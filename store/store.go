@@ -59,12 +59,12 @@ const SQLiteFile = "soroe.db"
 
 // sqlitePragmas are every SQLite setting Soroe relies on, in one place.
 var sqlitePragmas = []string{
-	"journal_mode(WAL)",    // readers never block the writer
-	"busy_timeout(10000)",  // wait for another process's write (the CLI) instead of failing
-	"foreign_keys(1)",      // enforce REFERENCES
-	"synchronous(NORMAL)",  // safe with WAL, much faster than FULL
-	"temp_store(MEMORY)",   //
-	"cache_size(-32000)",   // 32 MB page cache per connection
+	"journal_mode(WAL)",   // readers never block the writer
+	"busy_timeout(10000)", // wait for another process's write (the CLI) instead of failing
+	"foreign_keys(1)",     // enforce REFERENCES
+	"synchronous(NORMAL)", // safe with WAL, much faster than FULL
+	"temp_store(MEMORY)",  //
+	"cache_size(-32000)",  // 32 MB page cache per connection
 	"journal_size_limit(67108864)",
 }
 
