@@ -68,10 +68,13 @@ func ErrorField(err error) string {
 	return ""
 }
 
-// ErrorMessage returns the stable message key of an *Error, or "internal".
+// ErrorMessage returns the stable message key of an *Error, "internal" for
+// other errors, and "" for nil.
 func ErrorMessage(err error) string {
 	var e *Error
-	if errors.As(err, &e) {
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
 		return e.Message
 	}
 	return "internal"

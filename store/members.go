@@ -52,17 +52,6 @@ func (db *DB) Memberships(ctx context.Context, userID int64) ([]*soroe.Member, e
 	return db.queryMembers(ctx, "WHERE m.user_id = $1 ORDER BY o.name, o.id", userID)
 }
 
-// AddMember adds a user to an organization, or changes the role of one who is
-// already a member.
-func (db *DB) AddMember(ctx context.Context, orgID, userID int64, role soroe.Role) error {
-	if !role.Valid() {
-		return soroe.Invalid("role", "unknown_role")
-	}
-	_, err := db.w.ExecContext(ctx, `INSERT INTO members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role`, orgID, userID, role, db.Now())
-	return err
-}
-
 // lastOwnerGuard fails when a change would leave the organization without an
 // owner.
 func lastOwnerGuard(ctx context.Context, tx *sql.Tx, orgID, userID int64) error {
@@ -110,4 +99,21 @@ func (db *DB) RemoveMember(ctx context.Context, orgID, userID int64) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM members WHERE org_id = $1 AND user_id = $2", orgID, userID)
 		return affected(res, err)
 	})
+}
+
+// InsertMember adds a user to an organization with role. It never touches an existing membership (so it cannot demote a last owner):
+// when the user already belongs, it returns an EConflict error
+// "already_member".
+func (db *DB) InsertMember(ctx context.Context, orgID, userID int64, role soroe.Role) error {
+	if !role.Valid() {
+		return soroe.Invalid("role", "unknown_role")
+	}
+	res, err := db.w.ExecContext(ctx, `INSERT INTO members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (org_id, user_id) DO NOTHING`, orgID, userID, role, db.Now())
+	if err := affected(res, err); err == soroe.ErrNotFound {
+		return &soroe.Error{Code: soroe.EConflict, Field: "email", Message: "already_member"}
+	} else if err != nil {
+		return err
+	}
+	return nil
 }

@@ -82,7 +82,7 @@ func TestOrgsAndMembers(t *testing.T) {
 			t.Errorf("time zone %q", a.TimeZone)
 		}
 		staff := mustUser(t, db, "staff@a.jp")
-		if err := db.AddMember(ctx, a.ID, staff.ID, soroe.RoleStaff); err != nil {
+		if err := db.InsertMember(ctx, a.ID, staff.ID, soroe.RoleStaff); err != nil {
 			t.Fatal(err)
 		}
 		b := &soroe.Org{Name: "B社", TimeZone: "America/New_York", Lang: "en"}
@@ -201,7 +201,7 @@ func TestTokens(t *testing.T) {
 		if _, err := db.CreateToken(ctx, &soroe.Token{OrgID: org.ID, UserID: staff.ID}); err != soroe.ErrNotFound {
 			t.Errorf("token for non-member: %v", err)
 		}
-		_ = db.AddMember(ctx, org.ID, staff.ID, soroe.RoleStaff)
+		_ = db.InsertMember(ctx, org.ID, staff.ID, soroe.RoleStaff)
 		tok := &soroe.Token{OrgID: org.ID, UserID: staff.ID, Name: "CI"}
 		secret, err := db.CreateToken(ctx, tok)
 		if err != nil {

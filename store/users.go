@@ -117,3 +117,21 @@ func affected(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// AllUsers returns every user of the installation, by ID (for the CLI).
+func (db *DB) AllUsers(ctx context.Context) ([]*soroe.User, error) {
+	rows, err := db.r.QueryContext(ctx, "SELECT "+userCols+" FROM users ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*soroe.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
+)
+
+func init() { commands = append(commands, memberCmd) }
+
+const roleHelp = "role: owner (オーナー), executive (経営層), manager (広報) or staff (現場)"
+
+func memberCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "member",
+		Short: "Manage who belongs to an organization, and with which role",
+		Long: `Manage the members of an organization. --org takes the organization's ID or
+exact name. Roles are owner, executive, manager and staff (docs/roles.md);
+an organization always keeps at least one owner.`,
+	}
+	cmd.AddCommand(memberListCmd(a), memberAddCmd(a), memberRoleCmd(a), memberRemoveCmd(a))
+	return cmd
+}
+
+// memberTable renders members for the terminal.
+func memberTable(ms []*soroe.Member) *textTable {
+	t := &textTable{}
+	t.row("USER", "EMAIL", "NAME", "ROLE", "JOINED")
+	for _, m := range ms {
+		t.row(strconv.FormatInt(m.UserID, 10), cell(m.Email), cell(m.Name), string(m.Role), fmtTime(m.CreatedAt))
+	}
+	return t
+}
+
+// memberTarget resolves --org and --email for the commands that change one
+// membership.
+func memberTarget(ctx context.Context, db *store.DB, org, email string) (*soroe.Org, *soroe.User, error) {
+	o, err := resolveOrg(ctx, db, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := resolveUser(ctx, db, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, u, nil
+}
+
+func memberListCmd(a *app) *cobra.Command {
+	var (
+		org    string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List an organization's members, owners first",
+		Args:  cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			quietLogs()
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			o, err := resolveOrg(ctx, db, org)
+			if err != nil {
+				return err
+			}
+			ms, err := db.Members(ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return a.printJSON(orEmpty(ms))
+			}
+			return memberTable(ms).write(a.stdout)
+		}),
+	}
+	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
+	_ = cmd.MarkFlagRequired("org")
+	jsonFlag(cmd, &asJSON)
+	return cmd
+}
+
+func memberAddCmd(a *app) *cobra.Command {
+	var org, email, role string
+	cmd := &cobra.Command{
+		Use:     "add",
+		Short:   "Add an existing user to an organization with a role",
+		Example: `  soroe member add --org "株式会社そろえ" --email taro@example.jp --role staff`,
+		Args:    cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			r, err := soroe.ParseRole(role)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			o, u, err := memberTarget(ctx, db, org, email)
+			if err != nil {
+				return err
+			}
+			if err := db.InsertMember(ctx, o.ID, u.ID, r); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "added %s to %q as %s\n", u.Email, o.Name, r)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
+	f.StringVar(&email, "email", "", "email of the existing user to add (required)")
+	f.StringVar(&role, "role", "", roleHelp+" (required)")
+	_ = cmd.MarkFlagRequired("org")
+	_ = cmd.MarkFlagRequired("email")
+	_ = cmd.MarkFlagRequired("role")
+	return cmd
+}
+
+func memberRoleCmd(a *app) *cobra.Command {
+	var org, email, role string
+	cmd := &cobra.Command{
+		Use:   "role",
+		Short: "Change a member's role (the last owner cannot be demoted)",
+		Args:  cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			r, err := soroe.ParseRole(role)
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			o, u, err := memberTarget(ctx, db, org, email)
+			if err != nil {
+				return err
+			}
+			if err := db.SetRole(ctx, o.ID, u.ID, r); soroe.ErrorCode(err) == soroe.ENotFound {
+				return notMember(u, o)
+			} else if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s is now %s in %q\n", u.Email, r, o.Name)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
+	f.StringVar(&email, "email", "", "email of the member (required)")
+	f.StringVar(&role, "role", "", "new "+roleHelp+" (required)")
+	_ = cmd.MarkFlagRequired("org")
+	_ = cmd.MarkFlagRequired("email")
+	_ = cmd.MarkFlagRequired("role")
+	return cmd
+}
+
+func memberRemoveCmd(a *app) *cobra.Command {
+	var org, email string
+	cmd := &cobra.Command{
+		Use:   "remove",
+		Short: "Take a member out of an organization (revokes their API tokens there)",
+		Long: `Take a member out of an organization. Their user account stays, and so do
+their other memberships; their API tokens for this organization are revoked.
+The last owner cannot be removed.`,
+		Args: cobra.NoArgs,
+		RunE: runE(func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			o, u, err := memberTarget(ctx, db, org, email)
+			if err != nil {
+				return err
+			}
+			if err := db.RemoveMember(ctx, o.ID, u.ID); soroe.ErrorCode(err) == soroe.ENotFound {
+				return notMember(u, o)
+			} else if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "removed %s from %q\n", u.Email, o.Name)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
+	f.StringVar(&email, "email", "", "email of the member (required)")
+	_ = cmd.MarkFlagRequired("org")
+	_ = cmd.MarkFlagRequired("email")
+	return cmd
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/soroe/soroe/demo"
+	"github.com/soroe/soroe/jobs"
+	"github.com/soroe/soroe/web"
+)
+
+func init() { commands = append(commands, newServeCmd) }
+
+// serveOptions are serve's flags.
+type serveOptions struct {
+	addr       string
+	baseURL    string
+	demo       bool
+	demoPublic bool
+	trustProxy bool
+	logFormat  string
+	logLevel   string
+	// ready, when set, is called with the server's URL once it listens
+	// (tests use it to learn the port of "127.0.0.1:0").
+	ready func(url string)
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	o := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web server and background jobs",
+		Long: `Run Soroe: the web UI, the API under /api/v1, /healthz, /metrics and the
+background jobs. Migrations are applied at start. SIGTERM or Ctrl-C shut down
+gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return a.serve(cmd.Context(), o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", env("SOROE_ADDR", "127.0.0.1:8080"), "listen address (env SOROE_ADDR)")
+	f.StringVar(&o.baseURL, "base-url", env("SOROE_BASE_URL", ""), "public URL, for links; https makes cookies Secure (env SOROE_BASE_URL)")
+	f.BoolVar(&o.demo, "demo", env("SOROE_DEMO", "") == "1", "seed the demo organization once and show the demo logins (env SOROE_DEMO=1)")
+	f.BoolVar(&o.demoPublic, "demo-public", false, "allow --demo on a non-loopback address")
+	f.BoolVar(&o.trustProxy, "trust-proxy", env("SOROE_TRUST_PROXY", "") == "1", "take client addresses from X-Forwarded-For (only behind a reverse proxy; env SOROE_TRUST_PROXY=1)")
+	f.StringVar(&o.logFormat, "log-format", env("SOROE_LOG_FORMAT", "text"), "log format: text or json (env SOROE_LOG_FORMAT)")
+	f.StringVar(&o.logLevel, "log-level", env("SOROE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SOROE_LOG_LEVEL)")
+	return cmd
+}
+
+// newLogger builds the process logger.
+func newLogger(a *app, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(a.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(a.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// isLoopback reports whether a listen address only accepts local
+// connections.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func (a *app) serve(ctx context.Context, o *serveOptions) error {
+	log, err := newLogger(a, o.logFormat, o.logLevel)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	if o.demo && !o.demoPublic && !isLoopback(o.addr) {
+		return fmt.Errorf("--demo serves well-known passwords: it listens only on loopback (127.0.0.1, ::1, localhost) unless --demo-public is given (got --addr %s)", o.addr)
+	}
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := jobs.Migrate(ctx, db); err != nil {
+		return err
+	}
+	log.Info("database ready", "engine", db.Engine, "data", a.where())
+	if o.demo {
+		if _, err := demo.Seed(ctx, db); err != nil {
+			return err
+		}
+	}
+	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo})
+	if err != nil {
+		return err
+	}
+	runner, err := jobs.New(db, jobs.Config{Logger: log})
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	// Jobs run until the server has stopped, then get their own grace.
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	if err := runner.Start(jobCtx); err != nil {
+		l.Close()
+		return err
+	}
+	url := "http://" + l.Addr().String()
+	if o.baseURL != "" {
+		url = o.baseURL
+	}
+	fmt.Fprintf(a.stdout, "Soroe is running at %s\n", url)
+	if o.demo {
+		fmt.Fprintf(a.stdout, "Demo logins (password %q):\n", demo.Password)
+		for _, u := range demo.Users {
+			fmt.Fprintf(a.stdout, "  %-10s %s\n", u.Role, u.Email)
+		}
+	}
+	if o.ready != nil {
+		o.ready("http://" + l.Addr().String())
+	}
+	serveErr := srv.Serve(ctx, l, 20*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	jobErr := runner.Stop(sctx)
+	if errors.Is(serveErr, context.Canceled) {
+		serveErr = nil
+	}
+	log.Info("stopped")
+	return errors.Join(serveErr, jobErr)
+}
+
+// where says where the data is, without secrets.
+func (a *app) where() string {
+	if a.databaseURL != "" {
+		return "postgresql"
+	}
+	if abs, err := os.Getwd(); err == nil && !strings.HasPrefix(a.dataDir, "/") {
+		return abs + "/" + a.dataDir
+	}
+	return a.dataDir
+}

@@ -1,0 +1,183 @@
+// Package web is Soroe's HTTP server: the server-rendered UI, the JSON API
+// under /api/v1, health and metrics. Every route names one soroe.Action; the
+// roles table in package soroe decides who may call it.
+package web
+
+import (
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/i18n"
+	"github.com/soroe/soroe/store"
+)
+
+// Config configures a Server.
+type Config struct {
+	Store *store.DB
+	// BaseURL is the public URL (for links in invitations); when it is
+	// https, cookies are Secure.
+	BaseURL string
+	// TrustProxy makes the server take the client address from
+	// X-Forwarded-For (set it only behind a reverse proxy).
+	TrustProxy bool
+	Logger     *slog.Logger
+	Clock      soroe.Clock
+	// Registry receives the server's metrics; nil makes a new one.
+	Registry *prometheus.Registry
+	// Demo adds a notice with the demo logins to the login page.
+	Demo bool
+}
+
+// Server serves Soroe over HTTP.
+type Server struct {
+	cfg      Config
+	db       *store.DB
+	log      *slog.Logger
+	now      soroe.Clock
+	sessions *scs.SessionManager
+	cat      *i18n.Catalog
+	tpl      map[string]*template.Template
+	mux      *http.ServeMux
+	routes   []Route
+	metrics  *metrics
+	handler  http.Handler
+}
+
+// Route is one registered route, listed for the role and OpenAPI tests.
+type Route struct {
+	Method  string // "" for a catch-all that takes every method
+	Pattern string // the path, with {name} wildcards
+	Action  soroe.Action
+	API     bool
+}
+
+func init() {
+	// Session values are gob-encoded by scs.
+	gob.Register(time.Time{})
+}
+
+// Session keys.
+const (
+	sessUser   = "user_id"
+	sessOrg    = "org_id"
+	sessAuthAt = "auth_at"
+	sessCSRF   = "csrf"
+	sessFlash  = "flash"
+)
+
+// New builds a Server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: no store")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = soroe.SystemClock
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		cfg: cfg, db: cfg.Store, log: cfg.Logger, now: cfg.Clock,
+		cat: i18n.Default(), mux: http.NewServeMux(),
+	}
+	s.sessions = scs.New()
+	s.sessions.Store = cfg.Store.Sessions()
+	s.sessions.HashTokenInStore = true
+	s.sessions.Lifetime = 30 * 24 * time.Hour
+	s.sessions.IdleTimeout = 7 * 24 * time.Hour
+	s.sessions.Cookie.Name = "soroe_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://")
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.Error("session", "err", err, "path", r.URL.Path)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+	var err error
+	if s.tpl, err = parseTemplates(s.funcs()); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(cfg.Registry, cfg.Store)
+	if err := s.register(); err != nil {
+		return nil, err
+	}
+	s.handler = s.metrics.wrap(s.recoverer(s.secureHeaders(s.mux)))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// handle registers one route. pattern is "METHOD /path". A route whose action
+// is not in the roles table is a programming error: New fails.
+func (s *Server) handle(pattern string, act soroe.Action, api bool, h http.Handler) error {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok { // a catch-all for every method
+		method, path = "", pattern
+	}
+	if _, ok := soroe.RightFor(act); !ok {
+		return fmt.Errorf("web: route %q names action %q, which is not in soroe.Rights", pattern, act)
+	}
+	s.routes = append(s.routes, Route{Method: method, Pattern: path, Action: act, API: api})
+	s.mux.Handle(pattern, h)
+	return nil
+}
+
+// ui wraps a UI handler: session, identity, role check, CSRF.
+func (s *Server) ui(pattern string, act soroe.Action, h http.HandlerFunc) error {
+	return s.handle(pattern, act, false, s.sessions.LoadAndSave(s.uiAuth(act, s.csrf(h))))
+}
+
+// api wraps an API handler: bearer token, identity, role check.
+func (s *Server) api(pattern string, act soroe.Action, h http.HandlerFunc) error {
+	return s.handle(pattern, act, true, s.apiAuth(act, h))
+}
+
+// Serve serves on l until ctx ends, then shuts down gracefully, giving
+// in-flight requests up to grace to finish.
+func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
