@@ -91,7 +91,7 @@ func TestCompute(t *testing.T) {
 		{
 			name: "ratio: Σ engagements ÷ Σ impressions; a day without impressions adds nothing",
 			k:    KPI{Ratio: true, Target: 0.05}, today: "2026-11-10",
-			days: []Day{{"2026-11-01", 10, 100}, {"2026-11-02", 90, 900}, {"2026-11-03", 0, 0}},
+			days:   []Day{{"2026-11-01", 10, 100}, {"2026-11-02", 90, 900}, {"2026-11-03", 0, 0}},
 			actual: 0.1, expected: 0.05, pace: f(2), forecast: f(0.1), left: 20, status: OnTrack,
 		},
 		{
