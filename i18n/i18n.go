@@ -18,7 +18,7 @@ import (
 	"github.com/soroe/soroe"
 )
 
-//go:embed locales/*.json
+//go:embed locales/*/*.json
 var files embed.FS
 
 // Langs are the catalogs, default first.
@@ -54,26 +54,49 @@ func load(fsys fs.FS) (*Catalog, error) {
 		keys:   map[string]map[string]bool{},
 	}
 	c.bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	// Each language is a folder of catalogs, one per area of the product
+	// (core.json, plan.json, …), so that areas are written independently.
 	for _, l := range Langs {
-		path := "locales/" + l + ".json"
-		b, err := fs.ReadFile(fsys, path)
+		c.keys[l] = map[string]bool{}
+		paths, err := fs.Glob(fsys, "locales/"+l+"/*.json")
 		if err != nil {
 			return nil, err
 		}
-		if _, err := c.bundle.ParseMessageFileBytes(b, l+".json"); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("no catalogs for %s", l)
 		}
-		var raw map[string]any
-		if err := json.Unmarshal(b, &raw); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		c.keys[l] = map[string]bool{}
-		for k := range raw {
-			c.keys[l][k] = true
+		for _, path := range paths {
+			raw, err := readCatalog(fsys, path)
+			if err != nil {
+				return nil, err
+			}
+			b, _ := json.Marshal(raw)
+			if _, err := c.bundle.ParseMessageFileBytes(b, l+".json"); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			for k := range raw {
+				if c.keys[l][k] {
+					return nil, fmt.Errorf("%s: key %q is defined in another catalog too", path, k)
+				}
+				c.keys[l][k] = true
+			}
 		}
 		c.loc[l] = goi18n.NewLocalizer(c.bundle, l)
 	}
 	return c, nil
+}
+
+// readCatalog reads one catalog file: a JSON object of message keys.
+func readCatalog(fsys fs.FS, path string) (map[string]any, error) {
+	b, err := fs.ReadFile(fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return raw, nil
 }
 
 // Lang returns l if a catalog exists for it, else the default language.

@@ -1,7 +1,7 @@
 package i18n
 
 import (
-	"encoding/json"
+	"io/fs"
 	"regexp"
 	"sort"
 	"testing"
@@ -22,15 +22,17 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 	raw := map[string]map[string]any{}
 	for _, l := range Langs {
-		b, err := files.ReadFile("locales/" + l + ".json")
-		if err != nil {
-			t.Fatal(err)
+		raw[l] = map[string]any{}
+		paths, _ := fs.Glob(files, "locales/"+l+"/*.json")
+		for _, p := range paths {
+			m, err := readCatalog(files, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range m {
+				raw[l][k] = v
+			}
 		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		raw[l] = m
 	}
 	field := regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
 	fields := func(v any) []string {

@@ -92,7 +92,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	r := &Runner{db: db, log: cfg.Logger}
 
 	rc := &river.Config{
-		Logger:            cfg.Logger.With("component", "river"),
+		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}},
 		Workers:           r.workers(),
 		PeriodicJobs:      periodicJobs(cfg),
@@ -219,4 +219,24 @@ func migrate[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error
 	}
 	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	return err
+}
+
+// quietHandler passes River's warnings and errors on, and its chattier
+// records (it reports job counts every few seconds at info) only when the
+// process logs at debug level.
+type quietHandler struct{ slog.Handler }
+
+func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	if l < slog.LevelWarn && !h.Handler.Enabled(ctx, slog.LevelDebug) {
+		return false
+	}
+	return h.Handler.Enabled(ctx, l)
+}
+
+func (h quietHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(as)}
+}
+
+func (h quietHandler) WithGroup(name string) slog.Handler {
+	return quietHandler{h.Handler.WithGroup(name)}
 }

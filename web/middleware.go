@@ -44,21 +44,16 @@ func who(r *http.Request) *identity {
 	return &identity{Lang: soroe.DefaultLang}
 }
 
-// browserLang picks a language for an anonymous visitor: ?lang=, then the
-// lang cookie, then Accept-Language, then Japanese.
+// browserLang picks a language for a visitor who is not logged in: ?lang=,
+// then the lang cookie (set by the footer's switch), then Japanese. The
+// browser's Accept-Language is not consulted: Soroe is Japanese by default,
+// and the switch is on every page.
 func browserLang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); soroe.ValidLang(l) {
 		return l
 	}
 	if c, err := r.Cookie("soroe_lang"); err == nil && soroe.ValidLang(c.Value) {
 		return c.Value
-	}
-	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
-		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if soroe.ValidLang(base) {
-			return base
-		}
 	}
 	return soroe.DefaultLang
 }

@@ -38,6 +38,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Demo adds a notice with the demo logins to the login page.
 	Demo bool
+	// TLSCert and TLSKey, when both set, make Serve speak HTTPS itself (and
+	// cookies Secure). Usually a reverse proxy terminates TLS instead.
+	TLSCert, TLSKey string
 }
 
 // Server serves Soroe over HTTP.
@@ -103,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 	s.sessions.Cookie.Name = "soroe_session"
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
-	s.sessions.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://")
+	s.sessions.Cookie.Secure = strings.HasPrefix(cfg.BaseURL, "https://") || cfg.TLSCert != ""
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("session", "err", err, "path", r.URL.Path)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
@@ -164,7 +167,13 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	go func() {
+		if s.cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(l, s.cfg.TLSCert, s.cfg.TLSKey)
+			return
+		}
+		errc <- srv.Serve(l)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -110,9 +110,12 @@ func (s *Server) startSession(r *http.Request, u *soroe.User) error {
 	return nil
 }
 
-// localPath keeps redirects on this site.
+// localPath keeps redirects on this site. Control characters are refused
+// too: browsers drop tabs and newlines from a Location, so "/\t/evil" would
+// become "//evil".
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next
