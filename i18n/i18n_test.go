@@ -2,6 +2,9 @@ package i18n
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"regexp"
 	"sort"
 	"testing"
@@ -107,5 +110,40 @@ func TestPluralAndFallback(t *testing.T) {
 	}
 	if got := c.T("ja", "no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key: %q", got)
+	}
+}
+
+// TestErrorKeys: every message key a Go error carries (soroe.Invalid(…,
+// "key"), Message: "key") has an "error.key" message in both languages, so
+// no user ever sees a raw key.
+func TestErrorKeys(t *testing.T) {
+	c := Default()
+	re := regexp.MustCompile(`(?:Invalid\((?:[^()]|\([^()]*\))*?,\s*"([a-z_]+)"\)|Message:\s*"([a-z_]+)")`)
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			key := "error." + m[1] + m[2]
+			for _, l := range Langs {
+				if !c.Has(l, key) {
+					t.Errorf("%s: %s has no %s message", path, key, l)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -56,7 +56,7 @@ func TestCleanUpRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		sessions := db.Sessions()
-		now := db.Now() // the store's clock, not the wall's
+		now := time.Now().UTC() // session expiry is wall-clock time (scs)
 		if err := sessions.CommitCtx(ctx, "live", []byte("x"), now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}

@@ -83,7 +83,8 @@ func (db *DB) RevokeInvitation(ctx context.Context, orgID, id int64) error {
 
 // AcceptInvitation makes userID a member with the invitation's role and marks
 // the invitation used, in one transaction; a second accept of the same link
-// fails with EConflict. An invitation only adds members: one who already
+// fails with EConflict. An invitation with an email can only be accepted by
+// the user with that email. An invitation only adds members: one who already
 // belongs keeps their role.
 func (db *DB) AcceptInvitation(ctx context.Context, secret string, userID int64) (*soroe.Invitation, error) {
 	var inv *soroe.Invitation
@@ -96,6 +97,16 @@ func (db *DB) AcceptInvitation(ctx context.Context, secret string, userID int64)
 		now := db.Now()
 		if !inv.Usable(now) {
 			return &soroe.Error{Code: soroe.EConflict, Message: "invitation_used_or_expired"}
+		}
+		if inv.Email != "" {
+			// An invitation addressed to someone is for them alone.
+			var email string
+			if err := tx.QueryRowContext(ctx, "SELECT email FROM users WHERE id = $1", userID).Scan(&email); err != nil {
+				return notFound(err)
+			}
+			if email != inv.Email {
+				return soroe.Invalid("email", "invitation_other_email")
+			}
 		}
 		res, err := tx.ExecContext(ctx, "UPDATE invitations SET accepted_at = $1, accepted_by = $2 WHERE id = $3 AND accepted_at IS NULL", now, userID, inv.ID)
 		if err := affected(res, err); err != nil {

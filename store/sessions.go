@@ -6,8 +6,13 @@ import (
 )
 
 // Sessions is the web session store (it implements scs.CtxStore). scs hashes
-// session tokens before they reach it.
+// session tokens before they reach it. scs sets expiry times from the wall
+// clock, so this store compares them with the wall clock too, not with the
+// store's (injectable) clock.
 type Sessions struct{ db *DB }
+
+// wallNow is the wall clock that session expiry is measured against.
+func wallNow() time.Time { return ts(time.Now()) }
 
 // Sessions returns the session store.
 func (db *DB) Sessions() *Sessions { return &Sessions{db} }
@@ -15,7 +20,7 @@ func (db *DB) Sessions() *Sessions { return &Sessions{db} }
 // FindCtx returns a live session's data.
 func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var b []byte
-	err := s.db.r.QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, s.db.Now()).Scan(&b)
+	err := s.db.r.QueryRowContext(ctx, "SELECT data FROM sessions WHERE token = $1 AND expiry > $2", token, wallNow()).Scan(&b)
 	if err != nil {
 		if notFound(err) != err {
 			return nil, false, nil
@@ -51,11 +56,12 @@ func (s *Sessions) Commit(token string, b []byte, expiry time.Time) error {
 // Delete implements scs.Store.
 func (s *Sessions) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
-// CleanUp deletes expired sessions and login failures older than keep; it
-// returns how many rows went. The periodic clean-up job calls it.
+// CleanUp deletes expired sessions (by the wall clock, like scs) and login
+// failures older than keep (by the store's clock); it returns how many rows
+// went. The periodic clean-up job calls it.
 func (db *DB) CleanUp(ctx context.Context, keep time.Duration) (int64, error) {
 	now := db.Now()
-	res, err := db.w.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", now)
+	res, err := db.w.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", wallNow())
 	if err != nil {
 		return 0, err
 	}

@@ -125,7 +125,8 @@ func sqliteDSN(path string, extra ...string) string {
 		q = append(q, "_pragma="+url.QueryEscape(p))
 	}
 	q = append(q, extra...)
-	return "file:" + path + "?" + strings.Join(q, "&")
+	// The path is a URI path: escape what would end it early (?, #, %).
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + strings.Join(q, "&")
 }
 
 // redact hides a password in a database URL.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -176,9 +177,14 @@ func TestInvitations(t *testing.T) {
 		if open, _ := db.Invitations(ctx, org.ID); len(open) != 0 {
 			t.Errorf("expired listed: %d", len(open))
 		}
-		inv3 := &soroe.Invitation{OrgID: org.ID, Role: soroe.RoleStaff, CreatedBy: owner.ID, Email: "x@y.jp"}
-		if _, err := db.CreateInvitation(ctx, inv3); err != nil {
+		inv3 := &soroe.Invitation{OrgID: org.ID, Role: soroe.RoleStaff, CreatedBy: owner.ID, Email: "X@y.jp"}
+		secret3, err := db.CreateInvitation(ctx, inv3)
+		if err != nil {
 			t.Fatal(err)
+		}
+		clock.Add(-soroe.InvitationLifetime) // back inside the link's week
+		if _, err := db.AcceptInvitation(ctx, secret3, joiner.ID); soroe.ErrorMessage(err) != "invitation_other_email" {
+			t.Errorf("accepted by someone else: %v", err)
 		}
 		if err := db.RevokeInvitation(ctx, org.ID+1, inv3.ID); err != soroe.ErrNotFound {
 			t.Errorf("revoke from another org: %v", err)
@@ -234,10 +240,14 @@ func TestSessionsAndThrottle(t *testing.T) {
 	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
 		ctx := context.Background()
 		s := db.Sessions()
-		if err := s.CommitCtx(ctx, "tok", []byte("data"), clock.Now().Add(time.Hour)); err != nil {
+		wall := time.Now().UTC() // scs measures session expiry by the wall clock
+		if err := s.CommitCtx(ctx, "tok", []byte("data"), wall.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.CommitCtx(ctx, "tok", []byte("data2"), clock.Now().Add(2*time.Hour)); err != nil {
+		if err := s.CommitCtx(ctx, "tok", []byte("data2"), wall.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CommitCtx(ctx, "gone", []byte("x"), wall.Add(-time.Second)); err != nil {
 			t.Fatal(err)
 		}
 		b, ok, err := s.FindCtx(ctx, "tok")
@@ -246,6 +256,9 @@ func TestSessionsAndThrottle(t *testing.T) {
 		}
 		if _, ok, _ := s.FindCtx(ctx, "other"); ok {
 			t.Error("found a session that does not exist")
+		}
+		if _, ok, _ := s.FindCtx(ctx, "gone"); ok {
+			t.Error("found an expired session")
 		}
 		_ = db.RecordLoginFailure(ctx, "email:a@b", "ip:1.2.3.4")
 		clock.Add(10 * time.Minute)
@@ -259,15 +272,12 @@ func TestSessionsAndThrottle(t *testing.T) {
 			t.Errorf("window: %d", n)
 		}
 		clock.Add(2 * time.Hour)
-		if _, ok, _ := s.FindCtx(ctx, "tok"); ok {
-			t.Error("expired session found")
-		}
 		removed, err := db.CleanUp(ctx, time.Hour)
-		if err != nil || removed != 4 {
+		if err != nil || removed != 4 { // one expired session, three old failures
 			t.Errorf("clean-up removed %d: %v", removed, err)
 		}
-		if n, _ := db.CountSessions(ctx); n != 0 {
-			t.Errorf("sessions left: %d", n)
+		if n, _ := db.CountSessions(ctx); n != 1 {
+			t.Errorf("sessions left: %d, want the live one", n)
 		}
 		if err := db.SetMeta(ctx, "k", "v"); err != nil {
 			t.Fatal(err)
@@ -279,6 +289,23 @@ func TestSessionsAndThrottle(t *testing.T) {
 			t.Errorf("missing meta %q %v", v, err)
 		}
 	})
+}
+
+// A data directory whose path holds URI characters (#, ?, %) still opens the
+// database inside it.
+func TestOddDataDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	db, err := store.Open(context.Background(), store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, store.SQLiteFile)); err != nil {
+		t.Errorf("database not where it belongs: %v", err)
+	}
 }
 
 func TestBackup(t *testing.T) {
