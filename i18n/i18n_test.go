@@ -4,9 +4,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 )
 
