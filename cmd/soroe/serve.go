@@ -28,6 +28,8 @@ type serveOptions struct {
 	trustProxy bool
 	logFormat  string
 	logLevel   string
+	tlsCert    string
+	tlsKey     string
 	// ready, when set, is called with the server's URL once it listens
 	// (tests use it to learn the port of "127.0.0.1:0").
 	ready func(url string)
@@ -50,6 +52,8 @@ gracefully.`,
 	f.BoolVar(&o.demo, "demo", env("SOROE_DEMO", "") == "1", "seed the demo organization once and show the demo logins (env SOROE_DEMO=1)")
 	f.BoolVar(&o.demoPublic, "demo-public", false, "allow --demo on a non-loopback address")
 	f.BoolVar(&o.trustProxy, "trust-proxy", env("SOROE_TRUST_PROXY", "") == "1", "take client addresses from X-Forwarded-For (only behind a reverse proxy; env SOROE_TRUST_PROXY=1)")
+	f.StringVar(&o.tlsCert, "tls-cert", env("SOROE_TLS_CERT", ""), "serve HTTPS with this certificate file (env SOROE_TLS_CERT; usually a reverse proxy does TLS)")
+	f.StringVar(&o.tlsKey, "tls-key", env("SOROE_TLS_KEY", ""), "the certificate's private key file (env SOROE_TLS_KEY)")
 	f.StringVar(&o.logFormat, "log-format", env("SOROE_LOG_FORMAT", "text"), "log format: text or json (env SOROE_LOG_FORMAT)")
 	f.StringVar(&o.logLevel, "log-level", env("SOROE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SOROE_LOG_LEVEL)")
 	return cmd
@@ -94,6 +98,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if o.demo && !o.demoPublic && !isLoopback(o.addr) {
 		return fmt.Errorf("--demo serves well-known passwords: it listens only on loopback (127.0.0.1, ::1, localhost) unless --demo-public is given (got --addr %s)", o.addr)
 	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
@@ -108,7 +115,8 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo})
+	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo,
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey})
 	if err != nil {
 		return err
 	}
@@ -127,7 +135,11 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		l.Close()
 		return err
 	}
-	url := "http://" + l.Addr().String()
+	scheme := "http://"
+	if o.tlsCert != "" {
+		scheme = "https://"
+	}
+	url := scheme + l.Addr().String()
 	if o.baseURL != "" {
 		url = o.baseURL
 	}
@@ -139,7 +151,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		}
 	}
 	if o.ready != nil {
-		o.ready("http://" + l.Addr().String())
+		o.ready(scheme + l.Addr().String())
 	}
 	serveErr := srv.Serve(ctx, l, 20*time.Second)
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

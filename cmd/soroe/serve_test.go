@@ -53,7 +53,7 @@ type serveProc struct {
 }
 
 // runningAt is the line serve prints once it listens.
-var runningAt = regexp.MustCompile(`Soroe is running at (http://\S+)\n`)
+var runningAt = regexp.MustCompile(`Soroe is running at (https?://\S+)\n`)
 
 // serveStartTimeout bounds how long serve may take to listen (migrations
 // included).
