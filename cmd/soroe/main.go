@@ -22,10 +22,21 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRoot(os.Stdout, os.Stderr).ExecuteContext(ctx); err != nil {
+		var quiet exitCode
+		if errors.As(err, &quiet) {
+			os.Exit(int(quiet)) // the command already said what it had to
+		}
 		fmt.Fprintln(os.Stderr, "soroe:", userMessage(err))
 		os.Exit(1)
 	}
 }
+
+// exitCode is an error a command returns to end the process with that code
+// and no message: it has printed its answer already (e.g. `text check` on an
+// invalid text prints the JSON verdict and exits 1).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // env returns the environment variable name, or def when it is unset.
 func env(name, def string) string {
