@@ -52,6 +52,12 @@ const (
 	ActMemberManage    Action = "member.manage"
 	ActInvitationAdmin Action = "invitation.manage"
 	ActTokenOwn        Action = "token.own"
+	ActSetup           Action = "setup.run"
+	ActGoalRead        Action = "goal.read"
+	ActGoalWrite       Action = "goal.write"
+	ActKPIRecord       Action = "kpi.record"
+	ActTemplateRead    Action = "template.read"
+	ActTemplateWrite   Action = "template.write"
 )
 
 // Right is one row of the roles table.
@@ -74,6 +80,12 @@ var Rights = []Right{
 	{ActMemberManage, []Role{RoleOwner}, "メンバーの役割を変える・外す", "Change members' roles, remove members"},
 	{ActInvitationAdmin, []Role{RoleOwner}, "招待リンクを作る・取り消す", "Create and revoke invitation links"},
 	{ActTokenOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分の API トークンを作る・取り消す", "Create and revoke own API tokens"},
+	{ActSetup, []Role{RoleOwner}, "初期設定（3ステップ）を進める・スキップする", "Walk or skip the three-step setup"},
+	{ActGoalRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "目標・KPI・進捗・変更履歴を見る", "Read goals, KPIs, progress and their change history"},
+	{ActGoalWrite, []Role{RoleOwner, RoleExecutive}, "目標と KPI（目標値・期限）を作る・変える・消す", "Create, edit and delete goals and KPIs (targets, deadlines)"},
+	{ActKPIRecord, []Role{RoleOwner, RoleExecutive, RoleManager}, "KPI の実績を手入力する", "Enter KPI values by hand"},
+	{ActTemplateRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "型と投稿予定（自分の枠）を見る", "Read templates (型) and the posting plan (own slots)"},
+	{ActTemplateWrite, []Role{RoleOwner, RoleManager}, "型を作る・変える・消す", "Create, edit and delete templates (型)"},
 }
 
 // RightFor returns the table row of an action.

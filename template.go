@@ -195,9 +195,9 @@ func (b *TemplateBody) Validate() error {
 	}
 	slices.Sort(f.Times)
 	f.Times = slices.Compact(f.Times)
-	for _, a := range []Assignees{b.Drafters, b.Approvers} {
+	for field, a := range map[string]Assignees{"drafters": b.Drafters, "approvers": b.Approvers} {
 		if a.Role != "" && !a.Role.Valid() {
-			return Invalid("drafters", "unknown_role")
+			return Invalid(field, "unknown_role")
 		}
 	}
 	if b.Drafters.Empty() {

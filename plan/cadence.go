@@ -25,9 +25,10 @@ const defaultTime = "12:00"
 // workdays are the days used when a frequency names none.
 var workdays = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
 
-// spread picks n of m candidates as evenly as possible (the first and last
-// ones included when n ≥ 2); when n > m it goes round again, returning the
-// candidate index and how many times that candidate was picked before.
+// spread picks n of m candidates as evenly as possible, each pick at the
+// middle of its share (3 of Monday–Friday: Monday, Wednesday, Friday; 2 of
+// them: Tuesday, Thursday); when n > m it goes round again. It returns the
+// candidate index of each pick and how many rounds came before it.
 func spread(n, m int) (idx, round []int) {
 	if m == 0 {
 		return nil, nil

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"reflect"
+	"slices"
 
 	"github.com/soroe/soroe"
 )
@@ -26,10 +27,19 @@ func scanTemplate(row interface{ Scan(...any) error }) (*soroe.Template, error) 
 	return &t, nil
 }
 
-// checkAssignees fails when a listed drafter or approver is not a member.
-func checkAssignees(ctx context.Context, q querier, orgID int64, b *soroe.TemplateBody) error {
+// checkAssignees fails when a drafter or approver that was not listed
+// before (in prev, nil for a new 型) is not a member. Someone listed before
+// who has since left does not block saving; the plan skips them.
+func checkAssignees(ctx context.Context, q querier, orgID int64, b, prev *soroe.TemplateBody) error {
 	for field, a := range map[string]soroe.Assignees{"drafters": b.Drafters, "approvers": b.Approvers} {
+		var before []int64
+		if prev != nil {
+			before = append(prev.Drafters.UserIDs, prev.Approvers.UserIDs...)
+		}
 		for _, id := range a.UserIDs {
+			if slices.Contains(before, id) {
+				continue
+			}
 			if err := checkMember(ctx, q, orgID, id, field); err != nil {
 				return err
 			}
@@ -58,7 +68,7 @@ func (db *DB) CreateTemplate(ctx context.Context, t *soroe.Template) error {
 		if n == 0 {
 			return soroe.Invalid("goal_id", "unknown_goal")
 		}
-		if err := checkAssignees(ctx, tx, t.OrgID, &t.TemplateBody); err != nil {
+		if err := checkAssignees(ctx, tx, t.OrgID, &t.TemplateBody, nil); err != nil {
 			return err
 		}
 		now := db.Now()
@@ -95,7 +105,7 @@ func (db *DB) UpdateTemplate(ctx context.Context, orgID, id int64, b soroe.Templ
 			t = cur
 			return nil
 		}
-		if err := checkAssignees(ctx, tx, orgID, &b); err != nil {
+		if err := checkAssignees(ctx, tx, orgID, &b, &cur.TemplateBody); err != nil {
 			return err
 		}
 		now := db.Now()

@@ -127,7 +127,16 @@ type fixture struct {
 	Inv       *soroe.Invitation          // open invitation of org A
 	InvSecret string
 	StaffTok  *soroe.Token // a token of org A's staff user
+	// Wild holds org A's objects of each area (goals, 型, …) by path
+	// wildcard name ({goal}, {template}, …), as fixtureHooks add them.
+	Wild map[string]string
+	// Secrets are more strings of org A that an outsider must never see.
+	Secrets []string
 }
+
+// fixtureHooks let each area's test file add its org A objects to every
+// fixture: append one in an init function.
+var fixtureHooks []func(t testing.TB, e *env, f *fixture)
 
 // fixture builds a fresh fixture; names are unique so that many fixtures
 // share one database.
@@ -135,7 +144,7 @@ func (e *env) fixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	n := seq.Add(1)
-	f := &fixture{Users: map[soroe.Role]*soroe.User{}}
+	f := &fixture{Users: map[soroe.Role]*soroe.User{}, Wild: map[string]string{}}
 	for _, r := range soroe.Roles {
 		f.Users[r] = e.user(t, fmt.Sprintf("Alpha %s %d", r, n), fmt.Sprintf("%s-%d@alpha.example", r, n))
 	}
@@ -157,6 +166,9 @@ func (e *env) fixture(t testing.TB) *fixture {
 	if _, err := e.db.CreateToken(ctx, f.StaffTok); err != nil {
 		t.Fatal(err)
 	}
+	for _, hook := range fixtureHooks {
+		hook(t, e, f)
+	}
 	return f
 }
 
@@ -167,7 +179,7 @@ func (f *fixture) secretsOfA() []string {
 	for _, u := range f.Users {
 		s = append(s, u.Name, u.Email)
 	}
-	return s
+	return append(s, f.Secrets...)
 }
 
 // resp is a finished response.

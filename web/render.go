@@ -17,7 +17,7 @@ import (
 	"github.com/soroe/soroe"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFiles embed.FS
 
 //go:embed static
@@ -35,7 +35,8 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 		if name == "layout" {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", p)
+		// Partials (templates/partials/*.html) are shared by every page.
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", p)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}
@@ -67,6 +68,9 @@ var icons = map[string]string{
 	"users":    `<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><circle cx="17" cy="9" r="2.5"/><path d="M16.5 14.2c2.6.2 4.4 1.9 5 4.8"/>`,
 	"building": `<path d="M4 21V5l8-2v18"/><path d="M12 9h8v12"/><path d="M2 21h20"/><path d="M7 8h2M7 12h2M7 16h2M15 13h2M15 17h2"/>`,
 	"key":      `<circle cx="8" cy="15" r="4"/><path d="m11 12 9-9M16 7l3 3M14 9l2 2"/>`,
+	"target":   `<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="5"/><circle cx="12" cy="12" r="1.5"/>`,
+	"layers":   `<path d="m12 3 9 5-9 5-9-5 9-5Z"/><path d="m3 13 9 5 9-5"/>`,
+	"calendar": `<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>`,
 }
 
 func icon(name string) template.HTML {
@@ -101,6 +105,9 @@ var nav = []struct {
 	Act             soroe.Action
 }{
 	{"/", "nav.home", "home", soroe.ActHome},
+	{"/goals", "nav.goals", "target", soroe.ActGoalRead},
+	{"/templates", "nav.templates", "layers", soroe.ActTemplateRead},
+	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/members", "nav.members", "users", soroe.ActMemberRead},
 	{"/org/settings", "nav.org_settings", "building", soroe.ActOrgUpdate},
 	{"/settings/tokens", "nav.tokens", "key", soroe.ActTokenOwn},

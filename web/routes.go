@@ -50,6 +50,12 @@ func (s *Server) register() error {
 		s.ui("POST /settings/tokens", soroe.ActTokenOwn, s.createToken),
 		s.ui("POST /settings/tokens/{id}/revoke", soroe.ActTokenOwn, s.revokeToken),
 
+		// Plan: the three-step setup, goals and KPIs, 型 and their cadence
+		// (each area registers its own routes, UI and API).
+		s.registerSetup(),
+		s.registerGoals(),
+		s.registerTemplates(),
+
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
 		s.api("GET /api/v1/me", user, s.apiMe),

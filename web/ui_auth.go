@@ -175,7 +175,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, sessOrg, o.ID)
 	s.flash(r, "flash.welcome")
-	redirect(w, r, "/")
+	redirect(w, r, "/") // the home page opens with the three-step setup
 }
 
 // setLang switches the language: for a logged-in user it is saved to the

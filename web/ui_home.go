@@ -13,6 +13,9 @@ type homeData struct {
 	ByRole      map[soroe.Role]int
 	Invitations int
 	Focus       string // the role's part in the method, a catalog key prefix
+	Setup       any    // the three-step setup's state (ui_setup.go)
+	Goals       any    // goals and KPI progress (ui_goals.go)
+	Slots       any    // this week's planned slots (ui_templates.go)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +36,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Invitations = len(inv)
+	}
+	var err2 error
+	if d.Setup, err2 = s.homeSetup(r); err2 == nil {
+		if d.Goals, err2 = s.homeGoals(r); err2 == nil {
+			d.Slots, err2 = s.homeSlots(r)
+		}
+	}
+	if err2 != nil {
+		s.serverError(w, r, err2)
+		return
 	}
 	s.render(w, http.StatusOK, "home", s.newPage(w, r, "home.title", d))
 }

@@ -24,7 +24,7 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(r.Context(), sessOrg, o.ID)
 	s.flash(r, "flash.org_created")
-	redirect(w, r, "/")
+	redirect(w, r, "/") // the home page opens with the three-step setup
 }
 
 // switchOrg makes another of the user's organizations the current one.
