@@ -68,6 +68,7 @@ var icons = map[string]string{
 	"users":    `<circle cx="9" cy="8" r="3.5"/><path d="M2.5 20c.8-3.6 3.4-5.5 6.5-5.5s5.7 1.9 6.5 5.5"/><circle cx="17" cy="9" r="2.5"/><path d="M16.5 14.2c2.6.2 4.4 1.9 5 4.8"/>`,
 	"building": `<path d="M4 21V5l8-2v18"/><path d="M12 9h8v12"/><path d="M2 21h20"/><path d="M7 8h2M7 12h2M7 16h2M15 13h2M15 17h2"/>`,
 	"key":      `<circle cx="8" cy="15" r="4"/><path d="m11 12 9-9M16 7l3 3M14 9l2 2"/>`,
+	"pen":      `<path d="M4 20h4L19 9l-4-4L4 16v4Z"/><path d="m13.5 6.5 4 4"/>`,
 	"target":   `<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="5"/><circle cx="12" cy="12" r="1.5"/>`,
 	"layers":   `<path d="m12 3 9 5-9 5-9-5 9-5Z"/><path d="m3 13 9 5 9-5"/>`,
 	"calendar": `<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>`,
@@ -109,6 +110,7 @@ var nav = []struct {
 	{"/templates", "nav.templates", "layers", soroe.ActTemplateRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/members", "nav.members", "users", soroe.ActMemberRead},
+	{"/org/profile", "nav.profile", "pen", soroe.ActProfileManage},
 	{"/org/settings", "nav.org_settings", "building", soroe.ActOrgUpdate},
 	{"/settings/tokens", "nav.tokens", "key", soroe.ActTokenOwn},
 }

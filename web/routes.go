@@ -55,6 +55,7 @@ func (s *Server) register() error {
 		s.registerSetup(),
 		s.registerGoals(),
 		s.registerTemplates(),
+		s.registerProfile(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
