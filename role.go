@@ -59,6 +59,7 @@ const (
 	ActTemplateRead    Action = "template.read"
 	ActTemplateWrite   Action = "template.write"
 	ActProfileManage   Action = "profile.manage"
+	ActTextCheck       Action = "text.check"
 )
 
 // Right is one row of the roles table.
@@ -87,6 +88,7 @@ var Rights = []Right{
 	{ActKPIRecord, []Role{RoleOwner, RoleExecutive, RoleManager}, "KPI の実績を手入力する", "Enter KPI values by hand"},
 	{ActTemplateRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "型と投稿予定（自分の枠）を見る", "Read templates (型) and the posting plan (own slots)"},
 	{ActTemplateWrite, []Role{RoleOwner, RoleManager}, "型を作る・変える・消す", "Create, edit and delete templates (型)"},
+	{ActTextCheck, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿文をネットワークごとの文字数ルールとリスクでチェックする", "Check a text against each network's rules and the risk check"},
 	{ActProfileManage, []Role{RoleOwner, RoleManager}, "会社プロフィール（業種・読者・ブランドの声・NGワード・競合）を設定する", "Set the company profile (industry, audience, brand voice, NG words, competitors)"},
 }
 

@@ -33,7 +33,13 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names) // core.json first
+	// core.json first, then the areas in name order.
+	sort.Slice(names, func(i, j int) bool {
+		if (names[i] == "openapi/core.json") != (names[j] == "openapi/core.json") {
+			return names[i] == "openapi/core.json"
+		}
+		return names[i] < names[j]
+	})
 	var doc map[string]any
 	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)

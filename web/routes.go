@@ -56,6 +56,7 @@ func (s *Server) register() error {
 		s.registerGoals(),
 		s.registerTemplates(),
 		s.registerProfile(),
+		s.registerTextCheck(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
