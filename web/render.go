@@ -52,6 +52,7 @@ func (s *Server) funcs() template.FuncMap {
 		"zones":   func() []string { return timeZones },
 		"now":     func() time.Time { return s.now() },
 		"icon":    icon,
+		"inc":     func(i int) int { return i + 1 }, // 0-based offsets shown 1-based
 		"initial": func(name string) string {
 			for _, r := range name {
 				return strings.ToUpper(string(r))
