@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,7 +36,6 @@ On PostgreSQL use pg_dump instead (see docs/operations.md).`,
 		Example: `  soroe backup /var/backups/soroe-$(date +%F).db`,
 		Args:    cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			quietLogs()
 			if a.databaseURL != "" {
 				return errPostgresBackup
 			}
@@ -47,24 +47,20 @@ On PostgreSQL use pg_dump instead (see docs/operations.md).`,
 			if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
 				return &soroe.Error{Code: soroe.ENotFound, Field: "data", Message: fmt.Sprintf("no database at %s (set --data or SOROE_DATA)", src)}
 			}
-			ctx := cmd.Context()
-			db, err := a.openUnmigrated(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			if db.Engine != store.SQLite {
-				return errPostgresBackup
-			}
-			if err := db.Backup(ctx, file); err != nil {
-				return err
-			}
-			fi, err := os.Stat(file)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "backed up %s to %s (%d bytes)\n", src, file, fi.Size())
-			return nil
+			return a.withStore(cmd, a.openUnmigrated, func(ctx context.Context, db *store.DB) error {
+				if db.Engine != store.SQLite {
+					return errPostgresBackup
+				}
+				if err := db.Backup(ctx, file); err != nil {
+					return err
+				}
+				fi, err := os.Stat(file)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "backed up %s to %s (%d bytes)\n", src, file, fi.Size())
+				return nil
+			})
 		}),
 	}
 }

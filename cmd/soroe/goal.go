@@ -126,42 +126,12 @@ func parseKPINumber(field, s string, ratio bool) (float64, error) {
 	return f, nil
 }
 
-// actingMember resolves --org and --as, and checks that the member's role
-// may do act.
-func actingMember(ctx context.Context, db *store.DB, org, email string, act soroe.Action) (*soroe.Org, *soroe.User, error) {
-	o, err := resolveOrg(ctx, db, org)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := resolveUser(ctx, db, email)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := db.Member(ctx, o.ID, u.ID)
-	if soroe.ErrorCode(err) == soroe.ENotFound {
-		return nil, nil, notMember(u, o)
-	} else if err != nil {
-		return nil, nil, err
-	}
-	if !soroe.Can(m.Role, act) {
-		r, _ := soroe.RightFor(act)
-		return nil, nil, &soroe.Error{Code: soroe.EForbidden, Field: "as",
-			Message: fmt.Sprintf("%s is %s in %q; %s needs one of %v", u.Email, m.Role, o.Name, act, r.Roles)}
-	}
-	return o, u, nil
-}
-
-// resolveGoal finds goal ref (an ID) in the organization.
-func resolveGoal(ctx context.Context, db *store.DB, o *soroe.Org, ref string) (*soroe.Goal, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(ref), 10, 64)
-	if err == nil {
-		g, err := db.Goal(ctx, o.ID, id)
-		if soroe.ErrorCode(err) != soroe.ENotFound {
-			return g, err
-		}
-	}
-	return nil, &soroe.Error{Code: soroe.ENotFound, Field: "goal",
-		Message: fmt.Sprintf("%q has no goal %q (see `soroe goal list --org %d`)", o.Name, ref, o.ID)}
+// progressFlags adds the flags of the commands that show progress: --org,
+// --as-of and --json.
+func progressFlags(cmd *cobra.Command, org, asOf *string, asJSON *bool) {
+	orgFlag(cmd, org)
+	cmd.Flags().StringVar(asOf, "as-of", "", "compute progress on this day (YYYY-MM-DD) instead of the organization's today")
+	jsonFlag(cmd, asJSON)
 }
 
 func goalListCmd(a *app) *cobra.Command {
@@ -172,63 +142,49 @@ func goalListCmd(a *app) *cobra.Command {
 		Short: "List an organization's goals with their primary KPI's progress",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, err := resolveOrg(ctx, db, org)
-			if err != nil {
-				return err
-			}
-			today, err := a.asOf(o, asOf)
-			if err != nil {
-				return err
-			}
-			goals, err := db.Goals(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			rows := []*goalJSON{}
-			for _, g := range goals {
-				gp, err := goalProgress(ctx, db, g, today)
+			return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+				today, err := a.asOf(o, asOf)
 				if err != nil {
 					return err
 				}
-				rows = append(rows, gp)
-			}
-			if asJSON {
-				return a.printJSON(rows)
-			}
-			if len(rows) == 0 {
-				fmt.Fprintf(a.stdout, "%q has no goals yet (add one with `soroe goal add`)\n", o.Name)
-				return nil
-			}
-			t := &textTable{}
-			t.row("ID", "TITLE", "PURPOSE", "OWNER", "START", "DEADLINE", "PRIMARY KPI", "ACTUAL", "TARGET", "PACE", "STATUS")
-			for _, r := range rows {
-				var p kpiProgressJSON
-				for _, kp := range r.Progress {
-					if kp.Primary {
-						p = kp
-					}
+				goals, err := db.Goals(ctx, o.ID)
+				if err != nil {
+					return err
 				}
-				t.row(strconv.FormatInt(r.ID, 10), cell(r.Title), string(r.Purpose), cell(r.OwnerName), string(r.StartOn), string(r.Deadline),
-					p.Label, fmtKPIValue(p.Ratio, p.Actual), fmtKPIValue(p.Ratio, p.Target), fmtPace(p.Pace), string(p.Status))
-			}
-			if err := t.write(a.stdout); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "\nProgress as of %s (%s).\n", today, o.TimeZone)
-			return nil
+				rows := []*goalJSON{}
+				for _, g := range goals {
+					gp, err := goalProgress(ctx, db, g, today)
+					if err != nil {
+						return err
+					}
+					rows = append(rows, gp)
+				}
+				if asJSON {
+					return a.printJSON(rows)
+				}
+				if len(rows) == 0 {
+					fmt.Fprintf(a.stdout, "%q has no goals yet (add one with `soroe goal add`)\n", o.Name)
+					return nil
+				}
+				t := table([]string{"ID", "TITLE", "PURPOSE", "OWNER", "START", "DEADLINE", "PRIMARY KPI", "ACTUAL", "TARGET", "PACE", "STATUS"}, rows, func(r *goalJSON) []string {
+					var p kpiProgressJSON
+					for _, kp := range r.Progress {
+						if kp.Primary {
+							p = kp
+						}
+					}
+					return []string{strconv.FormatInt(r.ID, 10), cell(r.Title), string(r.Purpose), cell(r.OwnerName), string(r.StartOn), string(r.Deadline),
+						p.Label, fmtKPIValue(p.Ratio, p.Actual), fmtKPIValue(p.Ratio, p.Target), fmtPace(p.Pace), string(p.Status)}
+				})
+				if err := t.write(a.stdout); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "\nProgress as of %s (%s).\n", today, o.TimeZone)
+				return nil
+			})
 		}),
 	}
-	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "compute progress on this day (YYYY-MM-DD) instead of the organization's today")
-	_ = cmd.MarkFlagRequired("org")
-	jsonFlag(cmd, &asJSON)
+	progressFlags(cmd, &org, &asOf, &asJSON)
 	return cmd
 }
 
@@ -241,18 +197,27 @@ func kpiSpec(s string) (*soroe.KPI, error) {
 	metric, event, _ := strings.Cut(strings.TrimSpace(spec), ":")
 	k := &soroe.KPI{Metric: soroe.Metric(metric), Event: event}
 	target, baseline, hasBase := strings.Cut(nums, "/")
-	var err error
-	if k.Target, err = parseKPINumber("kpi", target, k.Metric.Ratio()); err != nil {
+	if err := setKPINumbers(k, "kpi", target, "kpi", baseline, hasBase); err != nil {
 		return nil, err
 	}
+	return k, nil
+}
+
+// setKPINumbers reads k's target and, when hasBase, its baseline; the
+// fields name the flags they come from.
+func setKPINumbers(k *soroe.KPI, targetField, target, baseField, baseline string, hasBase bool) error {
+	var err error
+	if k.Target, err = parseKPINumber(targetField, target, k.Metric.Ratio()); err != nil {
+		return err
+	}
 	if hasBase {
-		b, err := parseKPINumber("kpi", baseline, k.Metric.Ratio())
+		b, err := parseKPINumber(baseField, baseline, k.Metric.Ratio())
 		if err != nil {
-			return nil, err
+			return err
 		}
 		k.Baseline = &b
 	}
-	return k, nil
+	return nil
 }
 
 func goalAddCmd(a *app) *cobra.Command {
@@ -267,69 +232,51 @@ func goalAddCmd(a *app) *cobra.Command {
     --kpi engagement_rate=3.5%/2% --kpi link_clicks=1200`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := actingMember(ctx, db, org, as, soroe.ActGoalWrite)
-			if err != nil {
-				return err
-			}
-			g := &soroe.Goal{OrgID: o.ID, Title: title, Purpose: soroe.Purpose(purpose), Strategy: strategy, OwnerID: u.ID,
-				StartOn: soroe.Date(start), Deadline: soroe.Date(deadline)}
-			if owner != "" {
-				ou, err := resolveUser(ctx, db, owner)
-				if err != nil {
+			return a.withActor(cmd, org, as, soroe.ActGoalWrite, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				g := &soroe.Goal{OrgID: o.ID, Title: title, Purpose: soroe.Purpose(purpose), Strategy: strategy, OwnerID: u.ID,
+					StartOn: soroe.Date(start), Deadline: soroe.Date(deadline)}
+				if owner != "" {
+					ou, err := resolveUser(ctx, db, owner)
+					if err != nil {
+						return err
+					}
+					g.OwnerID = ou.ID
+				}
+				k := &soroe.KPI{Primary: true, Metric: soroe.Metric(metric), Event: event}
+				if err := setKPINumbers(k, "target", target, "baseline", baseline, baseline != ""); err != nil {
 					return err
 				}
-				g.OwnerID = ou.ID
-			}
-			k := &soroe.KPI{Primary: true, Metric: soroe.Metric(metric), Event: event}
-			if k.Target, err = parseKPINumber("target", target, k.Metric.Ratio()); err != nil {
-				return err
-			}
-			if baseline != "" {
-				b, err := parseKPINumber("baseline", baseline, k.Metric.Ratio())
-				if err != nil {
+				g.KPIs = []*soroe.KPI{k}
+				for _, s := range kpis {
+					k, err := kpiSpec(s)
+					if err != nil {
+						return err
+					}
+					g.KPIs = append(g.KPIs, k)
+				}
+				if err := db.CreateGoal(ctx, g, u.ID); err != nil {
 					return err
 				}
-				k.Baseline = &b
-			}
-			g.KPIs = []*soroe.KPI{k}
-			for _, s := range kpis {
-				k, err := kpiSpec(s)
-				if err != nil {
-					return err
-				}
-				g.KPIs = append(g.KPIs, k)
-			}
-			if err := db.CreateGoal(ctx, g, u.ID); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "created goal %d %q in %q (%d KPI, %s – %s)\n", g.ID, g.Title, o.Name, len(g.KPIs), g.StartOn, g.Deadline)
-			return nil
+				fmt.Fprintf(a.stdout, "created goal %d %q in %q (%d KPI, %s – %s)\n", g.ID, g.Title, o.Name, len(g.KPIs), g.StartOn, g.Deadline)
+				return nil
+			})
 		}),
 	}
+	orgFlag(cmd, &org)
 	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
 	f.StringVar(&as, "as", "", "email of the member who creates it: an owner or executive (required; kept in the change history)")
-	f.StringVar(&title, "title", "", "what the goal is, in one sentence (required)")
-	f.StringVar(&purpose, "purpose", "", purposeHelp+" (required)")
-	f.StringVar(&start, "start", "", "first day of the period, YYYY-MM-DD (required)")
-	f.StringVar(&deadline, "deadline", "", "last day of the period, YYYY-MM-DD (required)")
-	f.StringVar(&metric, "metric", "", "the primary KPI's "+metricHelp+" (required)")
+	requiredFlag(cmd, &title, "title", "what the goal is, in one sentence")
+	requiredFlag(cmd, &purpose, "purpose", purposeHelp)
+	requiredFlag(cmd, &start, "start", "first day of the period, YYYY-MM-DD")
+	requiredFlag(cmd, &deadline, "deadline", "last day of the period, YYYY-MM-DD")
+	requiredFlag(cmd, &metric, "metric", "the primary KPI's "+metricHelp)
 	f.StringVar(&event, "event", "", "for conversions: the event's name, e.g. document_download, application, inquiry")
 	f.StringVar(&target, "target", "", "the primary KPI's target over the whole period (required; 3.5% or 0.035 for engagement_rate)")
 	f.StringVar(&baseline, "baseline", "", "the primary KPI's baseline (optional)")
 	f.StringVar(&strategy, "strategy", "", "the business strategy the goal serves")
 	f.StringVar(&owner, "owner", "", "email of the member who owns the goal (default: --as)")
 	f.StringArrayVar(&kpis, "kpi", nil, "a secondary KPI as metric[:event]=target[/baseline], e.g. conversions:inquiry=20 (repeatable, up to 5)")
-	for _, name := range []string{"org", "as", "title", "purpose", "start", "deadline", "metric", "target"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
+	required(cmd, "as", "target")
 	return cmd
 }
 
@@ -341,68 +288,54 @@ func goalShowCmd(a *app) *cobra.Command {
 		Short: "Show a goal with every KPI's progress (as of the organization's today)",
 		Args:  cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, err := resolveOrg(ctx, db, org)
-			if err != nil {
-				return err
-			}
-			g, err := resolveGoal(ctx, db, o, args[0])
-			if err != nil {
-				return err
-			}
-			today, err := a.asOf(o, asOf)
-			if err != nil {
-				return err
-			}
-			gp, err := goalProgress(ctx, db, g, today)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(gp)
-			}
-			t := &textTable{}
-			t.row("ID:", strconv.FormatInt(g.ID, 10))
-			t.row("Title:", cell(g.Title))
-			t.row("Purpose:", string(g.Purpose))
-			t.row("Owner:", cell(g.OwnerName))
-			t.row("Period:", fmt.Sprintf("%s – %s", g.StartOn, g.Deadline))
-			t.row("Today:", fmt.Sprintf("%s (%s)", today, o.TimeZone))
-			if g.Strategy != "" {
-				t.row("Strategy:", cell(g.Strategy))
-			}
-			if err := t.write(a.stdout); err != nil {
-				return err
-			}
-			fmt.Fprintln(a.stdout)
-			k := &textTable{}
-			k.row("", "KPI", "ID", "ACTUAL", "TARGET", "EXPECTED", "PACE", "FORECAST", "DAYS LEFT", "STATUS")
-			for _, p := range gp.Progress {
-				mark := ""
-				if p.Primary {
-					mark = "*"
+			return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+				g, err := resolveGoal(ctx, db, o, args[0])
+				if err != nil {
+					return err
 				}
-				k.row(mark, p.Label, strconv.FormatInt(p.KPIID, 10), fmtKPIValue(p.Ratio, p.Actual), fmtKPIValue(p.Ratio, p.Target),
-					fmtKPIValue(p.Ratio, p.Expected), fmtPace(p.Pace), fmtPtr(p.Ratio, p.Forecast), strconv.Itoa(p.DaysLeft), string(p.Status))
-			}
-			if err := k.write(a.stdout); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "\n* primary KPI. Pace = actual ÷ expected by today: ≥ %.0f%% on_track, ≥ %.0f%% at_risk, below that behind.\n",
-				score.OnTrackPace*100, score.AtRiskPace*100)
-			return nil
+				today, err := a.asOf(o, asOf)
+				if err != nil {
+					return err
+				}
+				gp, err := goalProgress(ctx, db, g, today)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return a.printJSON(gp)
+				}
+				t := &textTable{}
+				t.row("ID:", strconv.FormatInt(g.ID, 10))
+				t.row("Title:", cell(g.Title))
+				t.row("Purpose:", string(g.Purpose))
+				t.row("Owner:", cell(g.OwnerName))
+				t.row("Period:", fmt.Sprintf("%s – %s", g.StartOn, g.Deadline))
+				t.row("Today:", fmt.Sprintf("%s (%s)", today, o.TimeZone))
+				if g.Strategy != "" {
+					t.row("Strategy:", cell(g.Strategy))
+				}
+				if err := t.write(a.stdout); err != nil {
+					return err
+				}
+				fmt.Fprintln(a.stdout)
+				k := table([]string{"", "KPI", "ID", "ACTUAL", "TARGET", "EXPECTED", "PACE", "FORECAST", "DAYS LEFT", "STATUS"}, gp.Progress, func(p kpiProgressJSON) []string {
+					mark := ""
+					if p.Primary {
+						mark = "*"
+					}
+					return []string{mark, p.Label, strconv.FormatInt(p.KPIID, 10), fmtKPIValue(p.Ratio, p.Actual), fmtKPIValue(p.Ratio, p.Target),
+						fmtKPIValue(p.Ratio, p.Expected), fmtPace(p.Pace), fmtPtr(p.Ratio, p.Forecast), strconv.Itoa(p.DaysLeft), string(p.Status)}
+				})
+				if err := k.write(a.stdout); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "\n* primary KPI. Pace = actual ÷ expected by today: ≥ %.0f%% on_track, ≥ %.0f%% at_risk, below that behind.\n",
+					score.OnTrackPace*100, score.AtRiskPace*100)
+				return nil
+			})
 		}),
 	}
-	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
-	cmd.Flags().StringVar(&asOf, "as-of", "", "compute progress on this day (YYYY-MM-DD) instead of the organization's today")
-	_ = cmd.MarkFlagRequired("org")
-	jsonFlag(cmd, &asJSON)
+	progressFlags(cmd, &org, &asOf, &asJSON)
 	return cmd
 }
 
@@ -415,74 +348,62 @@ func goalRecordCmd(a *app) *cobra.Command {
     --kpi conversions:document_download --day 2026-11-20 --value 3`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := actingMember(ctx, db, org, as, soroe.ActKPIRecord)
-			if err != nil {
-				return err
-			}
-			g, err := resolveGoal(ctx, db, o, goal)
-			if err != nil {
-				return err
-			}
-			var k *soroe.KPI
-			for _, c := range g.KPIs {
-				if c.Label() == kpi || strconv.FormatInt(c.ID, 10) == kpi {
-					k = c
-				}
-			}
-			if k == nil {
-				labels := make([]string, len(g.KPIs))
-				for i, c := range g.KPIs {
-					labels[i] = fmt.Sprintf("%s (%d)", c.Label(), c.ID)
-				}
-				return &soroe.Error{Code: soroe.EInvalid, Field: "kpi",
-					Message: fmt.Sprintf("goal %d has no KPI %q; it has %s", g.ID, kpi, strings.Join(labels, ", "))}
-			}
-			today := soroe.DateOf(a.clock(), o.Location())
-			e := &soroe.KPIEntry{KPIID: k.ID, Day: today, Note: note, CreatedBy: u.ID}
-			if day != "" {
-				e.Day = soroe.Date(day)
-			}
-			if e.Value, err = parseKPINumber("value", value, false); err != nil {
-				return err
-			}
-			if k.Metric.Ratio() {
-				if impressions == "" {
-					return &soroe.Error{Code: soroe.EInvalid, Field: "impressions", Message: "engagement_rate needs the day's impressions: --value is the engagements, --impressions the impressions"}
-				}
-				if e.Denominator, err = parseKPINumber("impressions", impressions, false); err != nil {
+			return a.withActor(cmd, org, as, soroe.ActKPIRecord, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				g, err := resolveGoal(ctx, db, o, goal)
+				if err != nil {
 					return err
 				}
-			}
-			replaced, err := db.RecordManualEntry(ctx, g, e, today)
-			if err != nil {
-				return err
-			}
-			verb := "recorded"
-			if replaced {
-				verb = "replaced"
-			}
-			fmt.Fprintf(a.stdout, "%s %s = %s on %s for goal %d\n", verb, k.Label(), value, e.Day, g.ID)
-			return nil
+				var k *soroe.KPI
+				for _, c := range g.KPIs {
+					if c.Label() == kpi || strconv.FormatInt(c.ID, 10) == kpi {
+						k = c
+					}
+				}
+				if k == nil {
+					labels := make([]string, len(g.KPIs))
+					for i, c := range g.KPIs {
+						labels[i] = fmt.Sprintf("%s (%d)", c.Label(), c.ID)
+					}
+					return &soroe.Error{Code: soroe.EInvalid, Field: "kpi",
+						Message: fmt.Sprintf("goal %d has no KPI %q; it has %s", g.ID, kpi, strings.Join(labels, ", "))}
+				}
+				today := soroe.DateOf(a.clock(), o.Location())
+				e := &soroe.KPIEntry{KPIID: k.ID, Day: today, Note: note, CreatedBy: u.ID}
+				if day != "" {
+					e.Day = soroe.Date(day)
+				}
+				if e.Value, err = parseKPINumber("value", value, false); err != nil {
+					return err
+				}
+				if k.Metric.Ratio() {
+					if impressions == "" {
+						return &soroe.Error{Code: soroe.EInvalid, Field: "impressions", Message: "engagement_rate needs the day's impressions: --value is the engagements, --impressions the impressions"}
+					}
+					if e.Denominator, err = parseKPINumber("impressions", impressions, false); err != nil {
+						return err
+					}
+				}
+				replaced, err := db.RecordManualEntry(ctx, g, e, today)
+				if err != nil {
+					return err
+				}
+				verb := "recorded"
+				if replaced {
+					verb = "replaced"
+				}
+				fmt.Fprintf(a.stdout, "%s %s = %s on %s for goal %d\n", verb, k.Label(), value, e.Day, g.ID)
+				return nil
+			})
 		}),
 	}
+	orgFlag(cmd, &org)
 	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
-	f.StringVar(&as, "as", "", "email of the member who enters it: an owner, executive or manager (required)")
-	f.StringVar(&goal, "goal", "", "the goal's ID (required)")
-	f.StringVar(&kpi, "kpi", "", "the KPI's label (impressions, conversions:document_download, …) or ID (required)")
+	requiredFlag(cmd, &as, "as", "email of the member who enters it: an owner, executive or manager")
+	requiredFlag(cmd, &goal, "goal", "the goal's ID")
+	requiredFlag(cmd, &kpi, "kpi", "the KPI's label (impressions, conversions:document_download, …) or ID")
 	f.StringVar(&day, "day", "", "the day, YYYY-MM-DD (default: the organization's today)")
-	f.StringVar(&value, "value", "", "the day's value; for engagement_rate, the engagements (required)")
+	requiredFlag(cmd, &value, "value", "the day's value; for engagement_rate, the engagements")
 	f.StringVar(&impressions, "impressions", "", "for engagement_rate: the day's impressions")
 	f.StringVar(&note, "note", "", "a note (optional)")
-	for _, name := range []string{"org", "as", "goal", "kpi", "value"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
 	return cmd
 }

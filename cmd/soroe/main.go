@@ -82,7 +82,7 @@ var commands []func(*app) *cobra.Command
 // open opens and migrates the store. Migrating is safe while a server runs:
 // migrations are transactional and, on PostgreSQL, serialized by a lock.
 func (a *app) open(ctx context.Context) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Config{DataDir: a.dataDir, DatabaseURL: a.databaseURL, Clock: a.clock})
+	db, err := a.openUnmigrated(ctx)
 	if err != nil {
 		return nil, err
 	}

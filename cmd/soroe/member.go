@@ -27,28 +27,11 @@ an organization always keeps at least one owner.`,
 	return cmd
 }
 
-// memberTable renders members for the terminal.
-func memberTable(ms []*soroe.Member) *textTable {
-	t := &textTable{}
-	t.row("USER", "EMAIL", "NAME", "ROLE", "JOINED")
-	for _, m := range ms {
-		t.row(strconv.FormatInt(m.UserID, 10), cell(m.Email), cell(m.Name), string(m.Role), fmtTime(m.CreatedAt))
-	}
-	return t
-}
+// memberColumns and memberCells lay members out for the terminal.
+var memberColumns = []string{"USER", "EMAIL", "NAME", "ROLE", "JOINED"}
 
-// memberTarget resolves --org and --email for the commands that change one
-// membership.
-func memberTarget(ctx context.Context, db *store.DB, org, email string) (*soroe.Org, *soroe.User, error) {
-	o, err := resolveOrg(ctx, db, org)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := resolveUser(ctx, db, email)
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, u, nil
+func memberCells(m *soroe.Member) []string {
+	return []string{strconv.FormatInt(m.UserID, 10), cell(m.Email), cell(m.Name), string(m.Role), fmtTime(m.CreatedAt)}
 }
 
 func memberListCmd(a *app) *cobra.Command {
@@ -61,29 +44,16 @@ func memberListCmd(a *app) *cobra.Command {
 		Short: "List an organization's members, owners first",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, err := resolveOrg(ctx, db, org)
-			if err != nil {
-				return err
-			}
-			ms, err := db.Members(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(orEmpty(ms))
-			}
-			return memberTable(ms).write(a.stdout)
+			return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+				ms, err := db.Members(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				return printList(a, asJSON, ms, memberColumns, memberCells)
+			})
 		}),
 	}
-	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
-	_ = cmd.MarkFlagRequired("org")
+	orgFlag(cmd, &org)
 	jsonFlag(cmd, &asJSON)
 	return cmd
 }
@@ -100,30 +70,18 @@ func memberAddCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := memberTarget(ctx, db, org, email)
-			if err != nil {
-				return err
-			}
-			if err := db.InsertMember(ctx, o.ID, u.ID, r); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "added %s to %q as %s\n", u.Email, o.Name, r)
-			return nil
+			return a.withMembership(cmd, org, email, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				if err := db.InsertMember(ctx, o.ID, u.ID, r); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "added %s to %q as %s\n", u.Email, o.Name, r)
+				return nil
+			})
 		}),
 	}
-	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
-	f.StringVar(&email, "email", "", "email of the existing user to add (required)")
-	f.StringVar(&role, "role", "", roleHelp+" (required)")
-	_ = cmd.MarkFlagRequired("org")
-	_ = cmd.MarkFlagRequired("email")
-	_ = cmd.MarkFlagRequired("role")
+	orgFlag(cmd, &org)
+	requiredFlag(cmd, &email, "email", "email of the existing user to add")
+	requiredFlag(cmd, &role, "role", roleHelp)
 	return cmd
 }
 
@@ -138,32 +96,18 @@ func memberRoleCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := memberTarget(ctx, db, org, email)
-			if err != nil {
-				return err
-			}
-			if err := db.SetRole(ctx, o.ID, u.ID, r); soroe.ErrorCode(err) == soroe.ENotFound {
-				return notMember(u, o)
-			} else if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "%s is now %s in %q\n", u.Email, r, o.Name)
-			return nil
+			return a.withMembership(cmd, org, email, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				if err := db.SetRole(ctx, o.ID, u.ID, r); err != nil {
+					return memberErr(err, u, o)
+				}
+				fmt.Fprintf(a.stdout, "%s is now %s in %q\n", u.Email, r, o.Name)
+				return nil
+			})
 		}),
 	}
-	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
-	f.StringVar(&email, "email", "", "email of the member (required)")
-	f.StringVar(&role, "role", "", "new "+roleHelp+" (required)")
-	_ = cmd.MarkFlagRequired("org")
-	_ = cmd.MarkFlagRequired("email")
-	_ = cmd.MarkFlagRequired("role")
+	orgFlag(cmd, &org)
+	requiredFlag(cmd, &email, "email", "email of the member")
+	requiredFlag(cmd, &role, "role", "new "+roleHelp)
 	return cmd
 }
 
@@ -177,29 +121,16 @@ their other memberships; their API tokens for this organization are revoked.
 The last owner cannot be removed.`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := memberTarget(ctx, db, org, email)
-			if err != nil {
-				return err
-			}
-			if err := db.RemoveMember(ctx, o.ID, u.ID); soroe.ErrorCode(err) == soroe.ENotFound {
-				return notMember(u, o)
-			} else if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "removed %s from %q\n", u.Email, o.Name)
-			return nil
+			return a.withMembership(cmd, org, email, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				if err := db.RemoveMember(ctx, o.ID, u.ID); err != nil {
+					return memberErr(err, u, o)
+				}
+				fmt.Fprintf(a.stdout, "removed %s from %q\n", u.Email, o.Name)
+				return nil
+			})
 		}),
 	}
-	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
-	f.StringVar(&email, "email", "", "email of the member (required)")
-	_ = cmd.MarkFlagRequired("org")
-	_ = cmd.MarkFlagRequired("email")
+	orgFlag(cmd, &org)
+	requiredFlag(cmd, &email, "email", "email of the member")
 	return cmd
 }

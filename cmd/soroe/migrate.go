@@ -53,47 +53,42 @@ migrates at a time, so this is safe while servers run. The server also
 migrates when it starts.`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.openUnmigrated(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			before, err := db.MigrationStatus(ctx)
-			if err != nil {
-				return err
-			}
-			if err := db.Migrate(ctx); err != nil {
-				return err
-			}
-			after, err := db.MigrationStatus(ctx)
-			if err != nil {
-				return err
-			}
-			pending := map[int64]bool{}
-			for _, s := range before {
-				if s.State != goose.StateApplied {
-					pending[s.Source.Version] = true
+			return a.withStore(cmd, a.openUnmigrated, func(ctx context.Context, db *store.DB) error {
+				before, err := db.MigrationStatus(ctx)
+				if err != nil {
+					return err
 				}
-			}
-			var applied int
-			var version int64
-			for _, r := range migrationRows(after) {
-				if r.State == string(goose.StateApplied) {
-					version = max(version, r.Version)
-					if pending[r.Version] {
-						applied++
-						fmt.Fprintf(a.stdout, "applied %s (version %d)\n", r.File, r.Version)
+				if err := db.Migrate(ctx); err != nil {
+					return err
+				}
+				after, err := db.MigrationStatus(ctx)
+				if err != nil {
+					return err
+				}
+				pending := map[int64]bool{}
+				for _, s := range before {
+					if s.State != goose.StateApplied {
+						pending[s.Source.Version] = true
 					}
 				}
-			}
-			if applied == 0 {
-				fmt.Fprintf(a.stdout, "%s database is up to date (version %d)\n", db.Engine, version)
-			} else {
-				fmt.Fprintf(a.stdout, "%s database is at version %d\n", db.Engine, version)
-			}
-			return nil
+				var applied int
+				var version int64
+				for _, r := range migrationRows(after) {
+					if r.State == string(goose.StateApplied) {
+						version = max(version, r.Version)
+						if pending[r.Version] {
+							applied++
+							fmt.Fprintf(a.stdout, "applied %s (version %d)\n", r.File, r.Version)
+						}
+					}
+				}
+				if applied == 0 {
+					fmt.Fprintf(a.stdout, "%s database is up to date (version %d)\n", db.Engine, version)
+				} else {
+					fmt.Fprintf(a.stdout, "%s database is at version %d\n", db.Engine, version)
+				}
+				return nil
+			})
 		}),
 	}
 	cmd.AddCommand(migrateStatusCmd(a))
@@ -107,27 +102,15 @@ func migrateStatusCmd(a *app) *cobra.Command {
 		Short: "List the migrations and whether each is applied (changes nothing)",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.openUnmigrated(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			st, err := db.MigrationStatus(ctx)
-			if err != nil {
-				return err
-			}
-			rows := migrationRows(st)
-			if asJSON {
-				return a.printJSON(rows)
-			}
-			t := &textTable{}
-			t.row("VERSION", "FILE", "STATE", "APPLIED")
-			for _, r := range rows {
-				t.row(strconv.FormatInt(r.Version, 10), r.File, r.State, fmtTimePtr(r.AppliedAt))
-			}
-			return t.write(a.stdout)
+			return a.withStore(cmd, a.openUnmigrated, func(ctx context.Context, db *store.DB) error {
+				st, err := db.MigrationStatus(ctx)
+				if err != nil {
+					return err
+				}
+				return printList(a, asJSON, migrationRows(st), []string{"VERSION", "FILE", "STATE", "APPLIED"}, func(r migrationRow) []string {
+					return []string{strconv.FormatInt(r.Version, 10), r.File, r.State, fmtTimePtr(r.AppliedAt)}
+				})
+			})
 		}),
 	}
 	jsonFlag(cmd, &asJSON)

@@ -96,9 +96,46 @@ func fmtTimePtr(t *time.Time) string {
 	return fmtTime(*t)
 }
 
+// table lays rows out under header, one line a row.
+func table[T any](header []string, rows []T, cells func(T) []string) *textTable {
+	t := &textTable{}
+	t.row(header...)
+	for _, r := range rows {
+		t.row(cells(r)...)
+	}
+	return t
+}
+
+// printList prints rows as a JSON array (never null) or as a table.
+func printList[T any](a *app, asJSON bool, rows []T, header []string, cells func(T) []string) error {
+	if asJSON {
+		return a.printJSON(orEmpty(rows))
+	}
+	return table(header, rows, cells).write(a.stdout)
+}
+
 // jsonFlag adds the --json flag every list and show command has.
 func jsonFlag(cmd *cobra.Command, v *bool) {
 	cmd.Flags().BoolVar(v, "json", false, "print JSON instead of a table")
+}
+
+// orgFlag adds the required --org flag of the commands about one
+// organization.
+func orgFlag(cmd *cobra.Command, v *string) {
+	requiredFlag(cmd, v, "org", "organization ID or exact name")
+}
+
+// requiredFlag adds a string flag the command cannot run without.
+func requiredFlag(cmd *cobra.Command, v *string, name, usage string) {
+	cmd.Flags().StringVar(v, name, "", usage+" (required)")
+	required(cmd, name)
+}
+
+// required marks the flags a command cannot run without.
+func required(cmd *cobra.Command, names ...string) {
+	for _, name := range names {
+		_ = cmd.MarkFlagRequired(name)
+	}
 }
 
 // orEmpty makes a nil slice print as [] in JSON.

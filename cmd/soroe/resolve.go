@@ -6,9 +6,50 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/store"
 )
+
+// withDB runs fn on the migrated store, with library logs kept quiet.
+func (a *app) withDB(cmd *cobra.Command, fn func(ctx context.Context, db *store.DB) error) error {
+	return a.withStore(cmd, a.open, fn)
+}
+
+// withStore runs fn on the store open delivers, and closes it after.
+func (a *app) withStore(cmd *cobra.Command, open func(context.Context) (*store.DB, error), fn func(ctx context.Context, db *store.DB) error) error {
+	quietLogs()
+	ctx := cmd.Context()
+	db, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(ctx, db)
+}
+
+// withOrg runs fn on the store and the organization ref names (--org or ORG).
+func (a *app) withOrg(cmd *cobra.Command, ref string, fn func(ctx context.Context, db *store.DB, o *soroe.Org) error) error {
+	return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+		o, err := resolveOrg(ctx, db, ref)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, db, o)
+	})
+}
+
+// withUser runs fn on the store and the user with the email.
+func (a *app) withUser(cmd *cobra.Command, email string, fn func(ctx context.Context, db *store.DB, u *soroe.User) error) error {
+	return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+		u, err := resolveUser(ctx, db, email)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, db, u)
+	})
+}
 
 // resolveOrg finds the organization ref names: an ID, or else an exact name.
 // An ID always wins, so an organization whose name is ambiguous (or looks like
@@ -73,10 +114,8 @@ func resolveMemberOrg(ctx context.Context, db *store.DB, u *soroe.User, ref stri
 		if err != nil {
 			return nil, err
 		}
-		if _, err := db.Member(ctx, o.ID, u.ID); soroe.ErrorCode(err) == soroe.ENotFound {
-			return nil, notMember(u, o)
-		} else if err != nil {
-			return nil, err
+		if _, err := db.Member(ctx, o.ID, u.ID); err != nil {
+			return nil, memberErr(err, u, o)
 		}
 		return o, nil
 	}
@@ -108,4 +147,67 @@ func orgChoices(ms []*soroe.Member) string {
 func notMember(u *soroe.User, o *soroe.Org) error {
 	return &soroe.Error{Code: soroe.ENotFound, Field: "email",
 		Message: fmt.Sprintf("%s is not a member of %q (ID %d)", u.Email, o.Name, o.ID)}
+}
+
+// memberErr is err of a store call about u's membership of o, with "not
+// found" said as notMember.
+func memberErr(err error, u *soroe.User, o *soroe.Org) error {
+	if soroe.ErrorCode(err) == soroe.ENotFound {
+		return notMember(u, o)
+	}
+	return err
+}
+
+// withMembership runs fn on the store, --org and the user email names, who
+// need not be a member yet.
+func (a *app) withMembership(cmd *cobra.Command, org, email string, fn func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error) error {
+	return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+		u, err := resolveUser(ctx, db, email)
+		if err != nil {
+			return err
+		}
+		return fn(ctx, db, o, u)
+	})
+}
+
+// withActor runs fn on the store, --org and the member --as names, once it is
+// checked that the member's role may do act.
+func (a *app) withActor(cmd *cobra.Command, org, as string, act soroe.Action, fn func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error) error {
+	return a.withMembership(cmd, org, as, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+		m, err := db.Member(ctx, o.ID, u.ID)
+		if err != nil {
+			return memberErr(err, u, o)
+		}
+		if !soroe.Can(m.Role, act) {
+			r, _ := soroe.RightFor(act)
+			return &soroe.Error{Code: soroe.EForbidden, Field: "as",
+				Message: fmt.Sprintf("%s is %s in %q; %s needs %s", u.Email, m.Role, o.Name, act, orList(r.Roles))}
+		}
+		return fn(ctx, db, o, u)
+	})
+}
+
+// orList joins roles as "owner, executive or manager".
+func orList(roles []soroe.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// resolveGoal finds goal ref (an ID) in the organization.
+func resolveGoal(ctx context.Context, db *store.DB, o *soroe.Org, ref string) (*soroe.Goal, error) {
+	id, err := strconv.ParseInt(strings.TrimSpace(ref), 10, 64)
+	if err == nil {
+		g, err := db.Goal(ctx, o.ID, id)
+		if soroe.ErrorCode(err) != soroe.ENotFound {
+			return g, err
+		}
+	}
+	return nil, &soroe.Error{Code: soroe.ENotFound, Field: "goal",
+		Message: fmt.Sprintf("%q has no goal %q (see `soroe goal list --org %d`)", o.Name, ref, o.ID)}
 }

@@ -66,43 +66,6 @@ func tplExplain(err error) error {
 	return &out
 }
 
-// tplActor resolves --org and --as and checks that the member may write
-// templates.
-func tplActor(ctx context.Context, db *store.DB, org, email string) (*soroe.Org, *soroe.User, error) {
-	o, err := resolveOrg(ctx, db, org)
-	if err != nil {
-		return nil, nil, err
-	}
-	u, err := resolveUser(ctx, db, email)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := db.Member(ctx, o.ID, u.ID)
-	if soroe.ErrorCode(err) == soroe.ENotFound {
-		return nil, nil, notMember(u, o)
-	} else if err != nil {
-		return nil, nil, err
-	}
-	if !soroe.Can(m.Role, soroe.ActTemplateWrite) {
-		return nil, nil, &soroe.Error{Code: soroe.EForbidden, Field: "as",
-			Message: fmt.Sprintf("%s is %s in %q; making templates needs owner or manager", u.Email, m.Role, o.Name)}
-	}
-	return o, u, nil
-}
-
-// tplFindGoal finds goal ref (an ID) in the organization.
-func tplFindGoal(ctx context.Context, db *store.DB, o *soroe.Org, ref string) (*soroe.Goal, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(ref), 10, 64)
-	if err == nil {
-		g, err := db.Goal(ctx, o.ID, id)
-		if soroe.ErrorCode(err) != soroe.ENotFound {
-			return g, err
-		}
-	}
-	return nil, &soroe.Error{Code: soroe.ENotFound, Field: "goal",
-		Message: fmt.Sprintf("%q has no goal %q (see `soroe goal list --org %d`)", o.Name, ref, o.ID)}
-}
-
 // tplFind finds template ref (an ID) in the organization at a version.
 func tplFind(ctx context.Context, db *store.DB, o *soroe.Org, ref string, version int) (*soroe.Template, error) {
 	id, err := strconv.ParseInt(strings.TrimSpace(ref), 10, 64)
@@ -191,48 +154,28 @@ func templateListCmd(a *app) *cobra.Command {
 		Short: "List an organization's templates at their current versions, by goal",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, err := resolveOrg(ctx, db, org)
-			if err != nil {
-				return err
-			}
-			var gid int64
-			if goal != "" {
-				g, err := tplFindGoal(ctx, db, o, goal)
+			return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+				var gid int64
+				if goal != "" {
+					g, err := resolveGoal(ctx, db, o, goal)
+					if err != nil {
+						return err
+					}
+					gid = g.ID
+				}
+				ts, err := db.Templates(ctx, o.ID, gid)
 				if err != nil {
 					return err
 				}
-				gid = g.ID
-			}
-			ts, err := db.Templates(ctx, o.ID, gid)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(orEmpty(ts))
-			}
-			t := &textTable{}
-			t.row("ID", "GOAL", "NAME", "VERSION", "FREQUENCY", "NETWORKS", "FORMAT")
-			for _, x := range ts {
-				nets := make([]string, len(x.Networks))
-				for i, n := range x.Networks {
-					nets[i] = string(n)
-				}
-				t.row(strconv.FormatInt(x.ID, 10), strconv.FormatInt(x.GoalID, 10), cell(x.Name), "v"+strconv.Itoa(x.Version),
-					x.Frequency.String(), strings.Join(nets, ","), x.Format)
-			}
-			return t.write(a.stdout)
+				return printList(a, asJSON, ts, []string{"ID", "GOAL", "NAME", "VERSION", "FREQUENCY", "NETWORKS", "FORMAT"}, func(x *soroe.Template) []string {
+					return []string{strconv.FormatInt(x.ID, 10), strconv.FormatInt(x.GoalID, 10), cell(x.Name), "v" + strconv.Itoa(x.Version),
+						x.Frequency.String(), strings.Join(networkNames(x.Networks), ","), x.Format}
+				})
+			})
 		}),
 	}
-	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
+	orgFlag(cmd, &org)
 	cmd.Flags().StringVar(&goal, "goal", "", "only the templates of this goal (ID)")
-	_ = cmd.MarkFlagRequired("org")
 	jsonFlag(cmd, &asJSON)
 	return cmd
 }
@@ -254,87 +197,79 @@ func templateAddCmd(a *app) *cobra.Command {
     --weekday mon --weekday wed --weekday fri --time 12:00 --tone friendly --format image`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, u, err := tplActor(ctx, db, org, as)
-			if err != nil {
-				return err
-			}
-			g, err := tplFindGoal(ctx, db, o, goal)
-			if err != nil {
-				return err
-			}
-			b.Frequency.Count, b.Frequency.Per = count, per
-			for _, n := range networks {
-				for _, part := range strings.Split(n, ",") {
-					if part = strings.ToLower(strings.TrimSpace(part)); part != "" {
-						b.Networks = append(b.Networks, soroe.Network(part))
+			return a.withActor(cmd, org, as, soroe.ActTemplateWrite, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
+				g, err := resolveGoal(ctx, db, o, goal)
+				if err != nil {
+					return err
+				}
+				b.Frequency.Count, b.Frequency.Per = count, per
+				for _, n := range networks {
+					for _, part := range strings.Split(n, ",") {
+						if part = strings.ToLower(strings.TrimSpace(part)); part != "" {
+							b.Networks = append(b.Networks, soroe.Network(part))
+						}
 					}
 				}
-			}
-			for _, w := range weekdays {
-				for _, part := range strings.Split(w, ",") {
-					if strings.TrimSpace(part) == "" {
-						continue
+				for _, w := range weekdays {
+					for _, part := range strings.Split(w, ",") {
+						if strings.TrimSpace(part) == "" {
+							continue
+						}
+						d, err := tplParseWeekday(part)
+						if err != nil {
+							return err
+						}
+						b.Frequency.Weekdays = append(b.Frequency.Weekdays, d)
 					}
-					d, err := tplParseWeekday(part)
-					if err != nil {
-						return err
-					}
-					b.Frequency.Weekdays = append(b.Frequency.Weekdays, d)
 				}
-			}
-			people := func(emails []string, role string, field string) (soroe.Assignees, error) {
-				var out soroe.Assignees
-				for _, e := range emails {
-					pu, err := resolveUser(ctx, db, e)
-					if err != nil {
-						return out, err
+				people := func(emails []string, role string, field string) (soroe.Assignees, error) {
+					var out soroe.Assignees
+					for _, e := range emails {
+						pu, err := resolveUser(ctx, db, e)
+						if err != nil {
+							return out, err
+						}
+						if _, err := db.Member(ctx, o.ID, pu.ID); soroe.ErrorCode(err) == soroe.ENotFound {
+							return out, &soroe.Error{Code: soroe.EInvalid, Field: field, Message: fmt.Sprintf("%s is not a member of %q", pu.Email, o.Name)}
+						} else if err != nil {
+							return out, err
+						}
+						out.UserIDs = append(out.UserIDs, pu.ID)
 					}
-					if _, err := db.Member(ctx, o.ID, pu.ID); soroe.ErrorCode(err) == soroe.ENotFound {
-						return out, &soroe.Error{Code: soroe.EInvalid, Field: field, Message: fmt.Sprintf("%s is not a member of %q", pu.Email, o.Name)}
-					} else if err != nil {
-						return out, err
+					if role != "" {
+						r, err := soroe.ParseRole(role)
+						if err != nil {
+							return out, &soroe.Error{Code: soroe.EInvalid, Field: field + "-role", Message: "unknown_role (use owner, executive, manager or staff)"}
+						}
+						out.Role = r
 					}
-					out.UserIDs = append(out.UserIDs, pu.ID)
+					return out, nil
 				}
-				if role != "" {
-					r, err := soroe.ParseRole(role)
-					if err != nil {
-						return out, &soroe.Error{Code: soroe.EInvalid, Field: field + "-role", Message: "unknown_role (use owner, executive, manager or staff)"}
-					}
-					out.Role = r
+				if b.Drafters, err = people(drafters, drafterRole, "drafter"); err != nil {
+					return err
 				}
-				return out, nil
-			}
-			if b.Drafters, err = people(drafters, drafterRole, "drafter"); err != nil {
-				return err
-			}
-			if b.Approvers, err = people(approvers, approverRole, "approver"); err != nil {
-				return err
-			}
-			t := &soroe.Template{OrgID: o.ID, GoalID: g.ID, CreatedBy: u.ID, TemplateBody: b}
-			if err := db.CreateTemplate(ctx, t); err != nil {
-				return tplExplain(err)
-			}
-			if asJSON {
-				return a.printJSON(t)
-			}
-			fmt.Fprintf(a.stdout, "created template %d %q (v1) for goal %d %q: %s\n", t.ID, t.Name, g.ID, g.Title, t.Frequency)
-			return nil
+				if b.Approvers, err = people(approvers, approverRole, "approver"); err != nil {
+					return err
+				}
+				t := &soroe.Template{OrgID: o.ID, GoalID: g.ID, CreatedBy: u.ID, TemplateBody: b}
+				if err := db.CreateTemplate(ctx, t); err != nil {
+					return tplExplain(err)
+				}
+				if asJSON {
+					return a.printJSON(t)
+				}
+				fmt.Fprintf(a.stdout, "created template %d %q (v1) for goal %d %q: %s\n", t.ID, t.Name, g.ID, g.Title, t.Frequency)
+				return nil
+			})
 		}),
 	}
+	orgFlag(cmd, &org)
 	f := cmd.Flags()
-	f.StringVar(&org, "org", "", "organization ID or exact name (required)")
-	f.StringVar(&as, "as", "", "email of the member who makes it: an owner or manager (required)")
-	f.StringVar(&goal, "goal", "", "the goal's ID (required)")
-	f.StringVar(&b.Name, "name", "", "the template's name (required)")
+	requiredFlag(cmd, &as, "as", "email of the member who makes it: an owner or manager")
+	requiredFlag(cmd, &goal, "goal", "the goal's ID")
+	requiredFlag(cmd, &b.Name, "name", "the template's name")
 	f.StringVar(&b.Theme, "theme", "", "what the posts are about")
-	f.StringVar(&b.Structure, "structure", "", "the post with named slots in braces, e.g. \"{社員名}さんの一日: {エピソード}\" (required)")
+	requiredFlag(cmd, &b.Structure, "structure", "the post with named slots in braces, e.g. \"{社員名}さんの一日: {エピソード}\"")
 	f.StringSliceVar(&networks, "network", nil, "a network to post on, repeatable: x, instagram, facebook, threads, linkedin, bluesky, mastodon, line, manual (at least one)")
 	f.StringVar(&per, "per", "week", "frequency unit: week or month")
 	f.IntVar(&count, "count", 1, "posts per week (1–14) or per month (1–62)")
@@ -353,9 +288,7 @@ func templateAddCmd(a *app) *cobra.Command {
 	f.StringVar(&drafterRole, "drafter-role", "", "everyone with this role drafts (default staff when no drafter is given)")
 	f.StringArrayVar(&approvers, "approver", nil, "email of a member who approves, repeatable")
 	f.StringVar(&approverRole, "approver-role", "", "everyone with this role approves (default manager when no approver is given)")
-	for _, name := range []string{"org", "as", "goal", "name", "structure", "network"} {
-		_ = cmd.MarkFlagRequired(name)
-	}
+	required(cmd, "network")
 	jsonFlag(cmd, &asJSON)
 	return cmd
 }
@@ -371,60 +304,50 @@ func templateShowCmd(a *app) *cobra.Command {
 		Short: "Show a template and its planned slots for the next two weeks",
 		Args:  cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			o, err := resolveOrg(ctx, db, org)
-			if err != nil {
-				return err
-			}
-			if version < 0 {
-				return &soroe.Error{Code: soroe.EInvalid, Field: "version", Message: "give a version number (1, 2, …)"}
-			}
-			cur, err := tplFind(ctx, db, o, args[0], 0)
-			if err != nil {
-				return err
-			}
-			t := cur
-			if version != 0 && version != cur.Version {
-				if t, err = tplFind(ctx, db, o, args[0], version); err != nil {
+			return a.withOrg(cmd, org, func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+				if version < 0 {
+					return &soroe.Error{Code: soroe.EInvalid, Field: "version", Message: "give a version number (1, 2, …)"}
+				}
+				cur, err := tplFind(ctx, db, o, args[0], 0)
+				if err != nil {
 					return err
 				}
-			}
-			ms, err := db.Members(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			names := map[int64]string{}
-			for _, m := range ms {
-				names[m.UserID] = m.Name
-			}
-			loc := o.Location()
-			from := soroe.DateOf(a.clock(), loc)
-			out := tplShowJSON{Template: t, Current: cur.Version, TimeZone: o.TimeZone, From: from, To: from.AddDays(tplShowDays - 1), Slots: []tplSlotJSON{}}
-			if t.Version == cur.Version {
-				for _, s := range plan.Slots(t.Frequency, loc, out.From, out.To, tplDrafters(t.Drafters, ms)) {
-					js := tplSlotJSON{At: s.At, Day: s.Day, Local: s.Local}
-					if s.DrafterID != 0 {
-						id, n := s.DrafterID, names[s.DrafterID]
-						js.DrafterID, js.DrafterName = &id, &n
+				t := cur
+				if version != 0 && version != cur.Version {
+					if t, err = tplFind(ctx, db, o, args[0], version); err != nil {
+						return err
 					}
-					out.Slots = append(out.Slots, js)
 				}
-			}
-			if asJSON {
-				return a.printJSON(out)
-			}
-			return tplPrint(ctx, a, db, o, out, names)
+				ms, err := db.Members(ctx, o.ID)
+				if err != nil {
+					return err
+				}
+				names := map[int64]string{}
+				for _, m := range ms {
+					names[m.UserID] = m.Name
+				}
+				loc := o.Location()
+				from := soroe.DateOf(a.clock(), loc)
+				out := tplShowJSON{Template: t, Current: cur.Version, TimeZone: o.TimeZone, From: from, To: from.AddDays(tplShowDays - 1), Slots: []tplSlotJSON{}}
+				if t.Version == cur.Version {
+					for _, s := range plan.Slots(t.Frequency, loc, out.From, out.To, tplDrafters(t.Drafters, ms)) {
+						js := tplSlotJSON{At: s.At, Day: s.Day, Local: s.Local}
+						if s.DrafterID != 0 {
+							id, n := s.DrafterID, names[s.DrafterID]
+							js.DrafterID, js.DrafterName = &id, &n
+						}
+						out.Slots = append(out.Slots, js)
+					}
+				}
+				if asJSON {
+					return a.printJSON(out)
+				}
+				return tplPrint(ctx, a, db, o, out, names)
+			})
 		}),
 	}
-	cmd.Flags().StringVar(&org, "org", "", "organization ID or exact name (required)")
+	orgFlag(cmd, &org)
 	cmd.Flags().IntVar(&version, "version", 0, "show an earlier version (default: the current one)")
-	_ = cmd.MarkFlagRequired("org")
 	jsonFlag(cmd, &asJSON)
 	return cmd
 }
@@ -456,17 +379,13 @@ func tplPrint(ctx context.Context, a *app, db *store.DB, o *soroe.Org, v tplShow
 		}
 		return strings.Join(parts, ", ")
 	}
-	nets := make([]string, len(t.Networks))
-	for i, n := range t.Networks {
-		nets[i] = string(n)
-	}
 	tone := t.Tone
 	if t.ToneNotes != "" {
 		tone += " — " + t.ToneNotes
 	}
 	rows := [][2]string{
 		{"theme", t.Theme}, {"structure", t.Structure}, {"slots", strings.Join(t.Slots(), ", ")},
-		{"tone", tone}, {"format", t.Format}, {"networks", strings.Join(nets, ", ")},
+		{"tone", tone}, {"format", t.Format}, {"networks", strings.Join(networkNames(t.Networks), ", ")},
 		{"frequency", t.Frequency.String()}, {"hashtags", strings.Join(t.Hashtags, " ")},
 		{"cta", t.CTA}, {"link", t.Link}, {"do", strings.Join(t.Dos, "; ")}, {"don't", strings.Join(t.Donts, "; ")},
 		{"checklist", strings.Join(t.Checklist, "; ")}, {"drafters", who(t.Drafters)}, {"approvers", who(t.Approvers)},

@@ -85,22 +85,24 @@ Platforms: ` + networkList() + `.`,
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&platform, "platform", "", "the network: "+networkList()+" (required)")
+	requiredFlag(cmd, &platform, "platform", "the network: "+networkList())
 	f.IntVar(&opts.MastodonLimit, "mastodon-limit", posttext.MastodonDefaultLimit, "the Mastodon instance's character limit (statuses.max_characters)")
 	f.IntVar(&opts.InstagramHashtagCap, "instagram-hashtags", posttext.DefaultInstagramHashtagCap,
 		fmt.Sprintf("most hashtags an Instagram caption may carry (%d since 2025-12, %d before; -1 for no cap)", posttext.DefaultInstagramHashtagCap, posttext.LegacyInstagramHashtagCap))
 	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "accept empty text (the post has media)")
 	f.StringArrayVar(&risk.NGWords, "ng", nil, "an NG word of the organization (repeat the flag for more)")
 	f.StringArrayVar(&risk.Competitors, "competitor", nil, "a competitor's name to flag (repeat the flag for more)")
-	_ = cmd.MarkFlagRequired("platform")
 	return cmd
 }
 
 // networkList is the networks, comma-separated.
-func networkList() string {
-	names := make([]string, len(soroe.Networks))
-	for i, n := range soroe.Networks {
+func networkList() string { return strings.Join(networkNames(soroe.Networks), ", ") }
+
+// networkNames is ns as strings.
+func networkNames(ns []soroe.Network) []string {
+	names := make([]string, len(ns))
+	for i, n := range ns {
 		names[i] = string(n)
 	}
-	return strings.Join(names, ", ")
+	return names
 }

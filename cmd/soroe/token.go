@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
 )
 
 func init() { commands = append(commands, tokenCmd) }
@@ -36,34 +38,24 @@ line and nothing else. Only a hash is stored: the secret cannot be shown again.`
   curl -H "Authorization: Bearer $TOKEN" http://localhost:8080/api/...`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
+			return a.withUser(cmd, email, func(ctx context.Context, db *store.DB, u *soroe.User) error {
+				o, err := resolveMemberOrg(ctx, db, u, org)
+				if err != nil {
+					return err
+				}
+				secret, err := db.CreateToken(ctx, &soroe.Token{UserID: u.ID, OrgID: o.ID, Name: name})
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(a.stdout, secret)
 				return err
-			}
-			defer db.Close()
-			u, err := resolveUser(ctx, db, email)
-			if err != nil {
-				return err
-			}
-			o, err := resolveMemberOrg(ctx, db, u, org)
-			if err != nil {
-				return err
-			}
-			secret, err := db.CreateToken(ctx, &soroe.Token{UserID: u.ID, OrgID: o.ID, Name: name})
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintln(a.stdout, secret)
-			return err
+			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "email of the user the token acts as (required)")
+	requiredFlag(cmd, &email, "email", "email of the user the token acts as")
 	f.StringVar(&org, "org", "", "organization ID or exact name (default: the user's only organization)")
 	f.StringVar(&name, "name", "API", "a name to tell the token apart in lists")
-	_ = cmd.MarkFlagRequired("email")
 	return cmd
 }
 
@@ -83,58 +75,42 @@ func tokenListCmd(a *app) *cobra.Command {
 		Short: "List a user's API tokens (secrets are never shown)",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u, err := resolveUser(ctx, db, email)
-			if err != nil {
-				return err
-			}
-			var orgs []*soroe.Org
-			if strings.TrimSpace(org) != "" {
-				o, err := resolveMemberOrg(ctx, db, u, org)
-				if err != nil {
-					return err
+			return a.withUser(cmd, email, func(ctx context.Context, db *store.DB, u *soroe.User) error {
+				var orgs []*soroe.Org
+				if strings.TrimSpace(org) != "" {
+					o, err := resolveMemberOrg(ctx, db, u, org)
+					if err != nil {
+						return err
+					}
+					orgs = append(orgs, o)
+				} else {
+					ms, err := db.Memberships(ctx, u.ID)
+					if err != nil {
+						return err
+					}
+					for _, m := range ms {
+						orgs = append(orgs, &soroe.Org{ID: m.OrgID, Name: m.OrgName})
+					}
 				}
-				orgs = append(orgs, o)
-			} else {
-				ms, err := db.Memberships(ctx, u.ID)
-				if err != nil {
-					return err
+				var rows []tokenRow
+				for _, o := range orgs {
+					ts, err := db.Tokens(ctx, o.ID, u.ID)
+					if err != nil {
+						return err
+					}
+					for _, tk := range ts {
+						rows = append(rows, tokenRow{tk, o.Name})
+					}
 				}
-				for _, m := range ms {
-					orgs = append(orgs, &soroe.Org{ID: m.OrgID, Name: m.OrgName})
-				}
-			}
-			rows := []tokenRow{}
-			for _, o := range orgs {
-				ts, err := db.Tokens(ctx, o.ID, u.ID)
-				if err != nil {
-					return err
-				}
-				for _, tk := range ts {
-					rows = append(rows, tokenRow{tk, o.Name})
-				}
-			}
-			if asJSON {
-				return a.printJSON(rows)
-			}
-			t := &textTable{}
-			t.row("ID", "ORG", "NAME", "PREFIX", "CREATED", "LAST USED")
-			for _, r := range rows {
-				t.row(strconv.FormatInt(r.ID, 10), cell(r.OrgName), cell(r.Name), r.Prefix+"…", fmtTime(r.CreatedAt), fmtTimePtr(r.LastUsedAt))
-			}
-			return t.write(a.stdout)
+				return printList(a, asJSON, rows, []string{"ID", "ORG", "NAME", "PREFIX", "CREATED", "LAST USED"}, func(r tokenRow) []string {
+					return []string{strconv.FormatInt(r.ID, 10), cell(r.OrgName), cell(r.Name), r.Prefix + "…", fmtTime(r.CreatedAt), fmtTimePtr(r.LastUsedAt)}
+				})
+			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "email of the user whose tokens to list (required)")
+	requiredFlag(cmd, &email, "email", "email of the user whose tokens to list")
 	f.StringVar(&org, "org", "", "organization ID or exact name (default: every organization of the user)")
-	_ = cmd.MarkFlagRequired("email")
 	jsonFlag(cmd, &asJSON)
 	return cmd
 }
@@ -151,33 +127,24 @@ func tokenRevokeCmd(a *app) *cobra.Command {
 			if err != nil || id <= 0 {
 				return &soroe.Error{Code: soroe.EInvalid, Field: "ID", Message: fmt.Sprintf("%q is not a token ID (see `soroe token list`)", args[0])}
 			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u, err := resolveUser(ctx, db, email)
-			if err != nil {
-				return err
-			}
-			o, err := resolveMemberOrg(ctx, db, u, org)
-			if err != nil {
-				return err
-			}
-			if err := db.RevokeToken(ctx, o.ID, u.ID, id); soroe.ErrorCode(err) == soroe.ENotFound {
-				return &soroe.Error{Code: soroe.ENotFound, Field: "ID",
-					Message: fmt.Sprintf("%s has no token %d in %q (see `soroe token list`)", u.Email, id, o.Name)}
-			} else if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "revoked token %d of %s in %q\n", id, u.Email, o.Name)
-			return nil
+			return a.withUser(cmd, email, func(ctx context.Context, db *store.DB, u *soroe.User) error {
+				o, err := resolveMemberOrg(ctx, db, u, org)
+				if err != nil {
+					return err
+				}
+				if err := db.RevokeToken(ctx, o.ID, u.ID, id); soroe.ErrorCode(err) == soroe.ENotFound {
+					return &soroe.Error{Code: soroe.ENotFound, Field: "ID",
+						Message: fmt.Sprintf("%s has no token %d in %q (see `soroe token list`)", u.Email, id, o.Name)}
+				} else if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "revoked token %d of %s in %q\n", id, u.Email, o.Name)
+				return nil
+			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "email of the token's user (required)")
+	requiredFlag(cmd, &email, "email", "email of the token's user")
 	f.StringVar(&org, "org", "", "organization ID or exact name of the token (default: the user's only organization)")
-	_ = cmd.MarkFlagRequired("email")
 	return cmd
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
 )
 
 func init() { commands = append(commands, userCmd) }
@@ -56,7 +58,6 @@ input; without it a random password is generated and printed once.`,
   soroe user add --email taro@example.jp --lang en`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
 			var (
 				pw        string
 				generated bool
@@ -73,29 +74,24 @@ input; without it a random password is generated and printed once.`,
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u := &soroe.User{Email: email, Name: name, Lang: lang, PasswordHash: hash}
-			if err := db.CreateUser(ctx, u); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "created user %d %s (%s)\n", u.ID, u.Email, u.Name)
-			if generated {
-				fmt.Fprintf(a.stdout, "password (shown only now): %s\n", pw)
-			}
-			return nil
+			return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+				u := &soroe.User{Email: email, Name: name, Lang: lang, PasswordHash: hash}
+				if err := db.CreateUser(ctx, u); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "created user %d %s (%s)\n", u.ID, u.Email, u.Name)
+				if generated {
+					fmt.Fprintf(a.stdout, "password (shown only now): %s\n", pw)
+				}
+				return nil
+			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "email address the user logs in with (required)")
+	requiredFlag(cmd, &email, "email", "email address the user logs in with")
 	f.StringVar(&name, "name", "", "display name (default: the part of the email before @)")
 	f.StringVar(&lang, "lang", soroe.DefaultLang, "language of the user's interface: ja or en")
 	f.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input (otherwise one is generated and printed)")
-	_ = cmd.MarkFlagRequired("email")
 	return cmd
 }
 
@@ -106,26 +102,15 @@ func userListCmd(a *app) *cobra.Command {
 		Short: "List every user account",
 		Args:  cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			users, err := db.AllUsers(ctx)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return a.printJSON(orEmpty(users))
-			}
-			t := &textTable{}
-			t.row("ID", "EMAIL", "NAME", "LANG", "CREATED")
-			for _, u := range users {
-				t.row(strconv.FormatInt(u.ID, 10), cell(u.Email), cell(u.Name), u.Lang, fmtTime(u.CreatedAt))
-			}
-			return t.write(a.stdout)
+			return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+				users, err := db.AllUsers(ctx)
+				if err != nil {
+					return err
+				}
+				return printList(a, asJSON, users, []string{"ID", "EMAIL", "NAME", "LANG", "CREATED"}, func(u *soroe.User) []string {
+					return []string{strconv.FormatInt(u.ID, 10), cell(u.Email), cell(u.Name), u.Lang, fmtTime(u.CreatedAt)}
+				})
+			})
 		}),
 	}
 	jsonFlag(cmd, &asJSON)
@@ -145,7 +130,6 @@ Every web session the user had ends; their API tokens keep working.`,
 		Example: `  printf '%s\n' "$NEW_PASSWORD" | soroe user passwd --email hanako@example.jp --password-stdin`,
 		Args:    cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
-			quietLogs()
 			if !fromStdin {
 				return &soroe.Error{Code: soroe.EInvalid, Field: "password",
 					Message: "give the new password on standard input with --password-stdin"}
@@ -158,26 +142,17 @@ Every web session the user had ends; their API tokens keep working.`,
 			if err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			db, err := a.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			u, err := resolveUser(ctx, db, email)
-			if err != nil {
-				return err
-			}
-			if _, err := db.SetPassword(ctx, u.ID, hash); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "password changed for %s\n", u.Email)
-			return nil
+			return a.withUser(cmd, email, func(ctx context.Context, db *store.DB, u *soroe.User) error {
+				if _, err := db.SetPassword(ctx, u.ID, hash); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "password changed for %s\n", u.Email)
+				return nil
+			})
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&email, "email", "", "email of the user (required)")
+	requiredFlag(cmd, &email, "email", "email of the user")
 	f.BoolVar(&fromStdin, "password-stdin", false, "read the new password from the first line of standard input (required)")
-	_ = cmd.MarkFlagRequired("email")
 	return cmd
 }
