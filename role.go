@@ -60,6 +60,9 @@ const (
 	ActTemplateWrite   Action = "template.write"
 	ActProfileManage   Action = "profile.manage"
 	ActTextCheck       Action = "text.check"
+	ActDraftGenerate   Action = "draft.generate"
+	ActMaterialRead    Action = "material.read"
+	ActMaterialManage  Action = "material.manage"
 )
 
 // Right is one row of the roles table.
@@ -89,6 +92,9 @@ var Rights = []Right{
 	{ActTemplateRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "型と投稿予定（自分の枠）を見る", "Read templates (型) and the posting plan (own slots)"},
 	{ActTemplateWrite, []Role{RoleOwner, RoleManager}, "型を作る・変える・消す", "Create, edit and delete templates (型)"},
 	{ActTextCheck, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿文をネットワークごとの文字数ルールとリスクでチェックする", "Check a text against each network's rules and the risk check"},
+	{ActDraftGenerate, []Role{RoleOwner, RoleManager, RoleStaff}, "型と資料から下書きを生成する", "Generate drafts from a 型 and company material"},
+	{ActMaterialRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "会社の資料と抜き出した文章を見る", "Read company material and its passages"},
+	{ActMaterialManage, []Role{RoleOwner, RoleManager}, "会社の資料（PDF・Word・PowerPoint・Web ページ）を登録・削除する", "Upload and delete company material (PDF, Word, PowerPoint, web pages)"},
 	{ActProfileManage, []Role{RoleOwner, RoleManager}, "会社プロフィール（業種・読者・ブランドの声・NGワード・競合）を設定する", "Set the company profile (industry, audience, brand voice, NG words, competitors)"},
 }
 

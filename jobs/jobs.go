@@ -43,6 +43,9 @@ type Config struct {
 	// of its maintenance services, which run before the first periodic job);
 	// it is River's Config.TestOnly and for tests only.
 	TestOnly bool
+	// Materials processes uploaded company material (material.Processor);
+	// without it, material jobs fail the material.
+	Materials MaterialProcessor
 }
 
 const (
@@ -78,9 +81,10 @@ var (
 
 // Runner works Soroe's background jobs.
 type Runner struct {
-	db     *store.DB
-	log    *slog.Logger
-	client riverClient
+	db        *store.DB
+	log       *slog.Logger
+	client    riverClient
+	materials MaterialProcessor
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -89,7 +93,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -124,6 +128,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 func (r *Runner) workers() *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &cleanUpWorker{db: r.db, log: r.log})
+	river.AddWorker(w, &materialWorker{db: r.db, p: r.materials, log: r.log})
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/i18n"
+	"github.com/soroe/soroe/material"
 )
 
 // identity is who is calling, resolved once per request.
@@ -196,8 +198,12 @@ func unsafe(method string) bool {
 	return true
 }
 
-// maxFormBytes caps UI form bodies (uploads get their own, larger limit).
-const maxFormBytes = 1 << 20
+// maxFormBytes caps UI form bodies; maxUploadBytes caps file uploads
+// (multipart forms): the largest material plus room for the other fields.
+const (
+	maxFormBytes   = 1 << 20
+	maxUploadBytes = material.MaxUpload + 1<<20
+)
 
 // csrf checks, on every unsafe UI request, that the form (csrf_token) or the
 // X-CSRF-Token header carries the token bound to the session, compared in
@@ -210,7 +216,20 @@ func (s *Server) csrf(next http.HandlerFunc) http.HandlerFunc {
 	}))
 	check := func(w http.ResponseWriter, r *http.Request) {
 		if unsafe(r.Method) {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+				limit = maxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if limit == maxUploadBytes {
+				// Read the form now, so that a file over the limit is told
+				// apart from a missing token.
+				var tooBig *http.MaxBytesError
+				if err := r.ParseMultipartForm(32 << 20); errors.As(err, &tooBig) {
+					s.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.upload_too_large")
+					return
+				}
+			}
 			want := s.sessions.GetString(r.Context(), sessCSRF)
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {

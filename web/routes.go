@@ -57,6 +57,8 @@ func (s *Server) register() error {
 		s.registerTemplates(),
 		s.registerProfile(),
 		s.registerTextCheck(),
+		s.registerGenerate(),
+		s.registerMaterials(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),

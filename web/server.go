@@ -19,7 +19,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/i18n"
+	"github.com/soroe/soroe/material"
 	"github.com/soroe/soroe/store"
 )
 
@@ -41,6 +43,14 @@ type Config struct {
 	// TLSCert and TLSKey, when both set, make Serve speak HTTPS itself (and
 	// cookies Secure). Usually a reverse proxy terminates TLS instead.
 	TLSCert, TLSKey string
+	// Generator writes 型 and drafts; nil means the builtin generator.
+	Generator generate.Generator
+	// ProcessMaterial starts processing an uploaded material (serve enqueues
+	// a River job); nil processes it before the request returns.
+	ProcessMaterial func(ctx context.Context, orgID, materialID int64) error
+	// Fetch is how web pages are fetched as material (the SSRF guard's
+	// settings); the zero value refuses private addresses.
+	Fetch material.FetchOptions
 }
 
 // Server serves Soroe over HTTP.
@@ -93,6 +103,14 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Generator == nil {
+		cfg.Generator = generate.NewBuiltin()
+	}
+	if cfg.ProcessMaterial == nil {
+		cfg.ProcessMaterial = func(ctx context.Context, orgID, id int64) error {
+			return material.Process(ctx, cfg.Store, orgID, id)
+		}
 	}
 	s := &Server{
 		cfg: cfg, db: cfg.Store, log: cfg.Logger, now: cfg.Clock,

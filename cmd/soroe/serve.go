@@ -13,7 +13,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soroe/soroe/demo"
+	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/jobs"
+	"github.com/soroe/soroe/material"
+	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/web"
 )
 
@@ -115,12 +118,16 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo,
-		TLSCert: o.tlsCert, TLSKey: o.tlsKey})
+	gen, err := newGenerator(db, log)
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(db, jobs.Config{Logger: log})
+	runner, err := jobs.New(db, jobs.Config{Logger: log, Materials: material.Processor{DB: db}})
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo,
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey, Generator: gen, ProcessMaterial: runner.ProcessMaterial, Fetch: material.FetchOptionsFromEnv()})
 	if err != nil {
 		return err
 	}
@@ -162,6 +169,32 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	}
 	log.Info("stopped")
 	return errors.Join(serveErr, jobErr)
+}
+
+// newGenerator builds the 型 and draft generator: an OpenAI-compatible model
+// when SOROE_LLM_BASE_URL and SOROE_LLM_MODEL are set (with the builtin
+// generator as its fallback), else the builtin one. Tokens are logged per
+// organization.
+func newGenerator(db *store.DB, log *slog.Logger) (generate.Generator, error) {
+	cfg, err := generate.ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = log
+	cfg.OnUsage = func(ctx context.Context, m generate.Meta) {
+		org, ok := web.OrgIDFrom(ctx)
+		if !ok || m.Model == "" {
+			return
+		}
+		u := store.LLMUsage{OrgID: org, Model: m.Model, Purpose: m.Task, PromptTokens: m.PromptTokens, CompletionTokens: m.CompletionTokens, Outcome: m.Outcome()}
+		if err := db.RecordLLMUsage(context.WithoutCancel(ctx), u); err != nil {
+			log.Error("recording model usage", "err", err, "org", org)
+		}
+	}
+	if cfg.HasModel() {
+		log.Info("generator: OpenAI-compatible model", "model", cfg.Model, "base_url", cfg.BaseURL)
+	}
+	return generate.New(cfg), nil
 }
 
 // where says where the data is, without secrets.

@@ -38,7 +38,7 @@ none are given) at the preferred times (12:00 when none are given), and the
 drafters (listed members plus everyone with the drafters' role, by user ID)
 take the slots in turns.`,
 	}
-	cmd.AddCommand(templateListCmd(a), templateAddCmd(a), templateShowCmd(a))
+	cmd.AddCommand(templateListCmd(a), templateAddCmd(a), templateShowCmd(a), templateGenerateCmd(a))
 	return cmd
 }
 

@@ -1,0 +1,280 @@
+package generate_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/generate"
+	"github.com/soroe/soroe/text"
+)
+
+func tmpl(b soroe.TemplateBody) *soroe.Template {
+	if err := b.Validate(); err != nil {
+		panic(err)
+	}
+	return &soroe.Template{ID: 1, GoalID: 1, Version: 1, TemplateBody: b}
+}
+
+func draft(t testing.TB, req generate.DraftRequest) generate.Draft {
+	t.Helper()
+	d, m, err := generate.NewBuiltin().Draft(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Draft: %v", err)
+	}
+	if m.Generator != generate.GeneratorBuiltin || m.Task != generate.TaskDraft || m.Notice != "" {
+		t.Errorf("meta %+v", m)
+	}
+	return d
+}
+
+var dayInLife = soroe.TemplateBody{
+	Name:      "社員の一日",
+	Structure: "{社員名}さんの一日：{時間帯}は{仕事内容}。\n「{本人のひとこと}」",
+	Networks:  []soroe.Network{soroe.NetworkX, soroe.NetworkInstagram},
+	Frequency: soroe.Frequency{Count: 1, Per: "week"},
+	Hashtags:  []string{"#採用", "#はたらく", "#社員の一日"},
+	CTA:       "応募・エントリーはこちら",
+}
+
+// TestDraftFillsSlots: values a person filled are used as they are, with
+// the CTA and as many hashtags as the network carries.
+func TestDraftFillsSlots(t *testing.T) {
+	slots := map[string]string{"社員名": "山田", "時間帯": "朝", "仕事内容": "現場の段取り", "本人のひとこと": "毎日が勉強です"}
+	b := dayInLife
+	b.Link = "https://example.com/jobs"
+	d := draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots})
+	want := "山田さんの一日：朝は現場の段取り。\n「毎日が勉強です」\n\n応募・エントリーはこちら ▶ https://example.com/jobs\n#採用 #はたらく"
+	if d.Text != want {
+		t.Errorf("text\n%s\nwant\n%s", d.Text, want)
+	}
+	if !reflect.DeepEqual(d.Slots, slots) || len(d.Missing) != 0 || len(d.Citations) != 0 || d.Network != soroe.NetworkX || d.Trimmed {
+		t.Errorf("draft %+v", d)
+	}
+	// Instagram carries more hashtags; LINE none.
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Network: soroe.NetworkInstagram})
+	if !strings.HasSuffix(d.Text, "#採用 #はたらく #社員の一日") {
+		t.Errorf("instagram: %q", d.Text)
+	}
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Network: soroe.NetworkLINE})
+	if strings.Contains(d.Text, "#") {
+		t.Errorf("line: %q", d.Text)
+	}
+}
+
+// TestDraftPlaceholders: with nothing filled and no material, every slot
+// shows a visible placeholder — nothing is invented — and the CTA without a
+// link asks for one.
+func TestDraftPlaceholders(t *testing.T) {
+	d := draft(t, generate.DraftRequest{Template: tmpl(dayInLife), Slots: map[string]string{"社員名": "山田"}})
+	for _, s := range []string{"時間帯", "仕事内容", "本人のひとこと"} {
+		if !strings.Contains(d.Text, "【ここに"+s+"】") || d.Slots[s] != "【ここに"+s+"】" {
+			t.Errorf("no placeholder for %s: %q", s, d.Text)
+		}
+	}
+	if !slices.Equal(d.Missing, []string{"時間帯", "仕事内容", "本人のひとこと"}) {
+		t.Errorf("missing %v", d.Missing)
+	}
+	if !strings.Contains(d.Text, "応募・エントリーはこちら ▶ 【ここにリンクURL】") {
+		t.Errorf("no link placeholder: %q", d.Text)
+	}
+	// English 型 get English placeholders.
+	en := soroe.TemplateBody{Name: "Q", Structure: "Q: {question}\nA: {answer}", Networks: []soroe.Network{soroe.NetworkLinkedIn},
+		Frequency: soroe.Frequency{Count: 1, Per: "week"}, CTA: "Apply here"}
+	d = draft(t, generate.DraftRequest{Template: tmpl(en)})
+	if d.Text != "Q: [add question]\nA: [add answer]\n\nApply here ▶ [add link URL]" {
+		t.Errorf("english: %q", d.Text)
+	}
+}
+
+var passages = []soroe.Passage{
+	{ID: 11, MaterialID: 1, Title: "会社案内", Locator: "p.2", Text: "当社は1982年創業の工務店です。地域の木材を使った家づくりを続けています。"},
+	{ID: 12, MaterialID: 2, Title: "採用パンフレット", Locator: "p.5", Text: "新人研修は3か月間です。先輩大工がマンツーマンで指導します。研修では墨付けと刻みを学びます。"},
+	{ID: 13, MaterialID: 2, Title: "採用パンフレット", Locator: "p.7", Text: "福利厚生として住宅手当があります。年間休日は110日です。"},
+}
+
+// TestDraftFromPassages: empty sentence slots take a sentence from the most
+// relevant passage and cite it; name-like slots stay placeholders; a
+// sentence holding a word to avoid is never used.
+func TestDraftFromPassages(t *testing.T) {
+	b := soroe.TemplateBody{
+		Name:      "研修の様子",
+		Structure: "{研修名}の様子をお届けします。\n{研修で身につくこと}\n参加した{社員名}さん：「{感想}」",
+		Networks:  []soroe.Network{soroe.NetworkInstagram},
+		Frequency: soroe.Frequency{Count: 1, Per: "week"},
+		CTA:       "応募・エントリーはこちら",
+	}
+	// Someone's own words are never taken from material.
+	d := draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "新人研修", Passages: passages})
+	if d.Slots["感想"] != "【ここに感想】" {
+		t.Errorf("感想 = %q; a quote must stay a placeholder", d.Slots["感想"])
+	}
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "新人研修", Passages: passages, Slots: map[string]string{"感想": "楽しい"}})
+	if len(d.Citations) == 0 {
+		t.Fatalf("no citations: %+v", d)
+	}
+	for _, c := range d.Citations {
+		if c.PassageID != 12 || c.MaterialID != 2 || c.Title != "採用パンフレット" || c.Locator != "p.5" || !strings.Contains(d.Text, strings.TrimSuffix(c.Quote, "。")) {
+			t.Errorf("citation %+v; want passage 12 quoted in %q", c, d.Text)
+		}
+	}
+	if d.Slots["研修で身につくこと"] != "研修では墨付けと刻みを学びます。" {
+		t.Errorf("研修で身につくこと = %q; want the sentence about what training teaches", d.Slots["研修で身につくこと"])
+	}
+	if !strings.Contains(d.Text, "【ここに研修名】") || !strings.Contains(d.Text, "【ここに社員名】") || d.Slots["感想"] != "楽しい" {
+		t.Errorf("names must stay placeholders, filled slots kept: %q", d.Text)
+	}
+	if !slices.Equal(d.Missing, []string{"研修名", "社員名"}) {
+		t.Errorf("missing %v", d.Missing)
+	}
+
+	// The topic picks the passage: 福利厚生 leads to p.7.
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "福利厚生", Passages: passages})
+	if len(d.Citations) == 0 || d.Citations[0].PassageID != 13 {
+		t.Errorf("topic 福利厚生: citations %+v", d.Citations)
+	}
+	// Retrieval scores count when there is no topic.
+	scored := slices.Clone(passages)
+	scored[0].Score = 9
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Passages: scored})
+	if len(d.Citations) == 0 || d.Citations[0].PassageID != 11 {
+		t.Errorf("scored: citations %+v", d.Citations)
+	}
+	// Words to avoid: no sentence holding one.
+	prof := &soroe.OrgProfile{WordsToAvoid: []string{"墨付け", "マンツーマン", "3か月"}}
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "新人研修", Passages: passages, Profile: prof})
+	for _, w := range prof.WordsToAvoid {
+		if strings.Contains(d.Text, w) {
+			t.Errorf("draft uses %q: %q", w, d.Text)
+		}
+	}
+	// A topic slot takes the topic.
+	tb := soroe.TemplateBody{Name: "まとめ", Structure: "保存版：{テーマ}まとめ\n・{要点1}", Networks: []soroe.Network{soroe.NetworkX}, Frequency: soroe.Frequency{Count: 1, Per: "week"}}
+	d = draft(t, generate.DraftRequest{Template: tmpl(tb), Topic: "家づくりの基本"})
+	if !strings.HasPrefix(d.Text, "保存版：家づくりの基本まとめ") {
+		t.Errorf("topic slot: %q", d.Text)
+	}
+}
+
+// TestDraftFitsNetwork: a draft too long for X is shortened to fit, the CTA
+// and its link stay whole, and no URL is cut.
+func TestDraftFitsNetwork(t *testing.T) {
+	b := dayInLife
+	b.Link = "https://example.com/recruit/entry?utm_source=x&utm_campaign=day_in_life"
+	long := strings.Repeat("現場で図面を確認し、職人さんと段取りを相談します。", 8)
+	url := "https://example.com/blog/2025/04/a-very-long-article-about-our-carpenters-and-their-day"
+	for _, slots := range []map[string]string{
+		{"社員名": "山田", "時間帯": "朝", "仕事内容": long, "本人のひとこと": "楽しい"},
+		{"社員名": "山田", "時間帯": "朝", "仕事内容": strings.Repeat("段取り", 40) + " " + url + " " + long, "本人のひとこと": "楽しい"},
+		{"社員名": "山田", "時間帯": "朝", "仕事内容": strings.Repeat("あ", 90) + " " + url, "本人のひとこと": long},
+	} {
+		d := draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Network: soroe.NetworkX})
+		r := text.Check(soroe.NetworkX, d.Text, text.Options{})
+		if !r.Valid || !d.Trimmed {
+			t.Errorf("not fitted (trimmed %v): %+v\n%s", d.Trimmed, r, d.Text)
+		}
+		if !strings.Contains(d.Text, "応募・エントリーはこちら ▶ "+b.Link) || !strings.Contains(d.Text, "…") {
+			t.Errorf("CTA or cut mark lost: %q", d.Text)
+		}
+		for _, e := range text.ExtractURLs(d.Text, true) {
+			u := string([]rune(d.Text)[e.Start:e.End])
+			if u != b.Link && u != url {
+				t.Errorf("a URL was cut: %q in %q", u, d.Text)
+			}
+		}
+	}
+	// On Bluesky a URL counts every character: a cut that would fall inside
+	// one moves before it.
+	longURL := "https://example.com/" + strings.Repeat("a", 100)
+	d := draft(t, generate.DraftRequest{Template: tmpl(dayInLife), Network: soroe.NetworkBluesky,
+		Slots: map[string]string{"仕事内容": strings.Repeat("あ", 200) + longURL}})
+	if !text.Check(soroe.NetworkBluesky, d.Text, text.Options{}).Valid || strings.Contains(d.Text, "https://example.com/a") {
+		t.Errorf("bluesky: URL cut or too long: %q", d.Text)
+	}
+	// Bluesky and Threads fit too; a long LinkedIn post needs no cut.
+	slots := map[string]string{"仕事内容": strings.Repeat("段取りを相談します。", 60)}
+	for _, n := range []soroe.Network{soroe.NetworkBluesky, soroe.NetworkThreads, soroe.NetworkMastodon} {
+		d := draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Network: n})
+		if r := text.Check(n, d.Text, text.Options{}); !r.Valid || !d.Trimmed {
+			t.Errorf("%s: %+v", n, r)
+		}
+	}
+	if d := draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Network: soroe.NetworkLinkedIn}); d.Trimmed {
+		t.Errorf("linkedin trimmed a 600-character post")
+	}
+}
+
+// TestDraftEveryGenerated: a draft of every generated 型 fits its network,
+// filled with placeholders, with material, and with long values.
+func TestDraftEveryGenerated(t *testing.T) {
+	for _, p := range soroe.Purposes {
+		for _, l := range langs {
+			for _, n := range []soroe.Network{soroe.NetworkX, soroe.NetworkInstagram, soroe.NetworkThreads, soroe.NetworkLINE} {
+				for _, b := range templates(t, generate.TemplateRequest{Goal: goalFor(p, "g", ""), Profile: profileFor(l), Lang: l, Network: n, Count: generate.MaxCount}) {
+					long := map[string]string{}
+					for _, s := range b.Slots() {
+						long[s] = strings.Repeat(s, 30)
+					}
+					for i, req := range []generate.DraftRequest{
+						{Template: tmpl(b)},
+						{Template: tmpl(b), Passages: passages, Topic: "研修"},
+						{Template: tmpl(b), Slots: long},
+					} {
+						d := draft(t, req)
+						if r := text.Check(n, d.Text, text.Options{}); !r.Valid {
+							t.Errorf("%s/%s/%s %q case %d: %+v\n%s", p, l, n, b.Name, i, r.Problems, d.Text)
+						}
+						if i == 0 && (d.Trimmed || len(d.Missing) != len(b.Slots())) {
+							t.Errorf("%s/%s/%s %q: the placeholder draft was trimmed or misses %v", p, l, n, b.Name, d.Missing)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestDraftErrors(t *testing.T) {
+	for _, c := range []struct {
+		req   generate.DraftRequest
+		field string
+	}{
+		{generate.DraftRequest{}, "template"},
+		{generate.DraftRequest{Template: tmpl(dayInLife), Network: "myspace"}, "network"},
+		{generate.DraftRequest{Template: tmpl(dayInLife), Lang: "fr"}, "lang"},
+	} {
+		_, _, err := generate.NewBuiltin().Draft(context.Background(), c.req)
+		if soroe.ErrorCode(err) != soroe.EInvalid || soroe.ErrorField(err) != c.field {
+			t.Errorf("%+v: %v; want invalid %s", c.req, err, c.field)
+		}
+	}
+}
+
+func TestDraftDeterministic(t *testing.T) {
+	req := generate.DraftRequest{Template: tmpl(dayInLife), Passages: passages, Topic: "研修", Seed: 3}
+	a, b := draft(t, req), draft(t, req)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("same request, different drafts:\n%+v\n%+v", a, b)
+	}
+}
+
+func ExampleBuiltin_Draft() {
+	g := generate.NewBuiltin()
+	d, _, _ := g.Draft(context.Background(), generate.DraftRequest{
+		Template: tmpl(dayInLife),
+		Slots:    map[string]string{"社員名": "山田", "時間帯": "朝"},
+	})
+	fmt.Println(d.Text)
+	fmt.Println(d.Missing)
+	// Output:
+	// 山田さんの一日：朝は【ここに仕事内容】。
+	// 「【ここに本人のひとこと】」
+	//
+	// 応募・エントリーはこちら ▶ 【ここにリンクURL】
+	// #採用 #はたらく
+	// [仕事内容 本人のひとこと]
+}

@@ -1,0 +1,138 @@
+package generate
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/text"
+)
+
+func TestEndpoint(t *testing.T) {
+	for _, c := range []struct {
+		base, model, version, want string
+		azure                      bool
+	}{
+		{"https://api.openai.com/v1", "gpt-4o-mini", "", "https://api.openai.com/v1/chat/completions", false},
+		{"http://localhost:11434/v1/", "qwen2.5", "", "http://localhost:11434/v1/chat/completions", false},
+		{"https://res.openai.azure.com", "my deploy", "2024-10-21", "https://res.openai.azure.com/openai/deployments/my%20deploy/chat/completions?api-version=2024-10-21", true},
+		{"https://res.openai.azure.com/openai/v1", "gpt-4o", "x", "https://res.openai.azure.com/openai/v1/chat/completions", true},
+		{"https://res.openai.azure.com/openai/deployments/dep", "gpt-4o", "2025-01-01", "https://res.openai.azure.com/openai/deployments/dep/chat/completions?api-version=2025-01-01", true},
+		{"https://res.cognitiveservices.azure.com", "dep", "v", "https://res.cognitiveservices.azure.com/openai/deployments/dep/chat/completions?api-version=v", true},
+		{"https://notazure.com.example/v1", "m", "", "https://notazure.com.example/v1/chat/completions", false},
+	} {
+		got, azure := endpoint(Config{BaseURL: c.base, Model: c.model, APIVersion: c.version})
+		if got != c.want || azure != c.azure {
+			t.Errorf("%s: %s %v; want %s %v", c.base, got, azure, c.want, c.azure)
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	got := sentences("当社は1982年創業です。地域の木を使います！\n・研修は3か月\nWe build homes. Since 1982? Yes!")
+	want := []string{"当社は1982年創業です。", "地域の木を使います！", "研修は3か月", "We build homes.", "Since 1982?", "Yes!"}
+	if !slices.Equal(got, want) {
+		t.Errorf("%q", got)
+	}
+}
+
+func TestSlotKinds(t *testing.T) {
+	for slot, kind := range map[string]string{
+		"社員名": "short", "時刻1": "short", "選択肢A": "short", "1位": "short", "部署・職種": "short", "応募締切": "short", "employee name": "short",
+		"date and time": "short", "team and role": "short", "本人のひとこと": "voice", "お客様の言葉": "voice", "their own words": "voice",
+		"感想": "voice", "研修で身につくこと": "sentence", "what they do": "sentence", "what the team does": "sentence", "仕事内容": "sentence",
+		"テーマ": "topic", "topic": "topic",
+	} {
+		got := "sentence"
+		switch {
+		case topicSlot(slot):
+			got = "topic"
+		case shortSlot(slot):
+			got = "short"
+		case voiceSlot(slot):
+			got = "voice"
+		}
+		if got != kind {
+			t.Errorf("%s: %s; want %s", slot, got, kind)
+		}
+	}
+}
+
+func TestRephrase(t *testing.T) {
+	avoid := avoidPattern([]string{"商品", "check", "無料"})
+	for in, want := range map[string]string{
+		"商品の魅力":                 "製品の魅力",
+		"Check the price":       "Review the price",
+		"we check it":           "we review it",
+		"無料で資料をダウンロード":          "費用なしで資料をダウンロード",
+		"no avoided words here": "no avoided words here",
+		"Handy checklist":       "",
+		"商品名と check と 無料 すべて":   "製品名と review と 費用なし すべて",
+	} {
+		got, ok := rephrase(in, avoid)
+		if (want == "") == ok || (ok && got != want) {
+			t.Errorf("%q: %q %v; want %q", in, got, ok, want)
+		}
+	}
+	// A synonym that is itself avoided is not used.
+	avoid = avoidPattern([]string{"商品", "製品"})
+	if got, ok := rephrase("商品名", avoid); !ok || got != "アイテム名" {
+		t.Errorf("%q %v", got, ok)
+	}
+}
+
+func TestConceptsComplete(t *testing.T) {
+	for _, p := range soroe.Purposes {
+		cs := conceptsOf(p)
+		if len(cs) < 8 {
+			t.Errorf("%s: %d concepts", p, len(cs))
+		}
+		for _, c := range cs {
+			if !slices.Contains(soroe.Tones, c.tone) || !slices.Contains(soroe.Formats, c.format) || len(c.nets) == 0 || c.count < 1 || (c.per != "week" && c.per != "month") {
+				t.Errorf("%s/%s: %+v", p, c.key, c)
+			}
+			for _, l := range []string{soroe.LangJA, soroe.LangEN} {
+				s := c.side(l)
+				if !strings.Contains(s.theme, "{{aud}}") && !strings.Contains(s.theme, "…") && s.theme == "" {
+					t.Errorf("%s/%s/%s: no theme", p, c.key, l)
+				}
+				if len(s.dos) == 0 || len(s.donts) == 0 || len(s.checks) == 0 || len(s.tags) == 0 || s.v[0].name == s.v[1].name {
+					t.Errorf("%s/%s/%s: incomplete", p, c.key, l)
+				}
+			}
+		}
+	}
+}
+
+// FuzzFit: whatever the text, fit never panics, and what it calls valid
+// is valid.
+func FuzzFit(f *testing.F) {
+	f.Add("本文です https://example.com/a 続き", "詳しくはこちら", 0)
+	f.Add(strings.Repeat("長い本文。", 100), "", 4)
+	f.Add("【ここに名前】"+strings.Repeat("x", 600), "Apply here", 6)
+	f.Fuzz(func(t *testing.T, body, cta string, ni int) {
+		if !utf8.ValidString(body) || !utf8.ValidString(cta) {
+			return
+		}
+		n := soroe.Networks[((ni%len(soroe.Networks))+len(soroe.Networks))%len(soroe.Networks)]
+		s, _, ok := fit(n, body, cta, []string{"#tag", "#タグ"})
+		if ok && !text.Check(n, s, text.Options{}).Valid {
+			t.Errorf("fit says valid: %q", s)
+		}
+	})
+}
+
+// FuzzParse: model answers are untrusted; parsing never panics.
+func FuzzParse(f *testing.F) {
+	f.Add(`{"templates":[{"name":"a","structure":"{x}","networks":["x"],"frequency":{"count":1,"per":"week","weekdays":[9]}}]}`)
+	f.Add(`{"text":"t","citations":[{"passage_id":-1},{"passage":3}]}`)
+	f.Add("```json\n{\"text\": \"x\"}\n```")
+	j := &templateJob{goal: &soroe.Goal{Title: "g"}, purpose: soroe.PurposeOther, lang: soroe.LangJA, count: 1, network: soroe.NetworkX}
+	dj := &draftJob{t: &soroe.Template{TemplateBody: soroe.TemplateBody{Structure: "{x}", CTA: "c"}}, network: soroe.NetworkX, lang: soroe.LangJA}
+	f.Fuzz(func(t *testing.T, content string) {
+		parseTemplates(content, j)
+		parseDraft(content, dj, DraftRequest{Passages: []soroe.Passage{{ID: 1, Text: "p"}}})
+	})
+}
