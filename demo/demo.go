@@ -85,6 +85,9 @@ func Seed(ctx context.Context, db *store.DB) (int64, error) {
 	if err := seedPlan(ctx, db, org, ids); err != nil {
 		return 0, fmt.Errorf("demo: plan: %w", err)
 	}
+	if err := seedProfileAndMaterial(ctx, db, org.ID, ids[soroe.RoleManager]); err != nil {
+		return 0, fmt.Errorf("demo: material: %w", err)
+	}
 	if err := db.SetMeta(ctx, seededKey, fmt.Sprint(org.ID)); err != nil {
 		return 0, err
 	}

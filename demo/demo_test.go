@@ -220,3 +220,27 @@ func checkPlan(t *testing.T, db *store.DB) {
 		t.Errorf("seeding took %v", took)
 	}
 }
+
+// The demo organization has a company profile and one ready material, so
+// generation and drafts from material can be tried at once.
+func TestSeedProfileAndMaterial(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, _ *storetest.Clock) {
+		ctx := context.Background()
+		id, err := demo.Seed(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.OrgProfile(ctx, id)
+		if err != nil || p.Industry == "" || len(p.NGWords) == 0 {
+			t.Errorf("profile: %+v %v", p, err)
+		}
+		ms, err := db.Materials(ctx, id)
+		if err != nil || len(ms) != 1 || ms[0].Status != soroe.MaterialReady || ms[0].Passages < 2 {
+			t.Fatalf("materials: %d %v", len(ms), err)
+		}
+		ps, err := db.PassagesOf(ctx, id, ms[0].ID)
+		if err != nil || len(ps) < 2 || !strings.Contains(ps[0].Text, "工務店") {
+			t.Errorf("passages: %+v %v", ps, err)
+		}
+	})
+}
