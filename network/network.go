@@ -1,0 +1,117 @@
+// Package network is the one small interface every social network's
+// package implements (network/bluesky, network/mastodon, …), and the errors
+// they share. Publishing must be exactly-once (docs/architecture.md): an
+// adapter reports what it knows — sent with the remote ID, failed for sure,
+// or an outcome it cannot know — and never retries on its own.
+package network
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/soroe/soroe"
+)
+
+// Account is a connected account as an adapter needs it: where to post and
+// with which credentials (decrypted by the caller).
+type Account struct {
+	ID      int64
+	Network soroe.Network
+	Handle  string // @name, handle.bsky.social, …
+	// Host is the server for networks that have several: a Mastodon
+	// instance (https://mastodon.social) or a Bluesky PDS
+	// (https://bsky.social). Empty means the network's default.
+	Host        string
+	Credentials Credentials
+}
+
+// Credentials are what an adapter authenticates with. Which fields are set
+// depends on the network.
+type Credentials struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    time.Time // of AccessToken; zero when it does not expire
+	AppPassword  string    // Bluesky
+	// Session is an adapter's own cached session (e.g. Bluesky's JWTs as
+	// JSON); the caller stores it encrypted and hands it back.
+	Session string
+}
+
+// Post is what to publish on one account.
+type Post struct {
+	Text string
+	Link string // also in Text where the network has no link field
+	// IdempotencyKey is stable for one post × account target across
+	// attempts; adapters send it where the network honours one (Mastodon
+	// Idempotency-Key, LINE X-Line-Retry-Key).
+	IdempotencyKey string
+	// CreatedAt is the post's time (Bluesky's createdAt).
+	CreatedAt time.Time
+}
+
+// Published is where a post landed.
+type Published struct {
+	RemoteID string // the network's ID (Bluesky: the at:// URI)
+	URL      string // a link people can open, when the network has one
+}
+
+// Capabilities describe a network for the UI and the scheduler.
+type Capabilities struct {
+	Network         soroe.Network
+	Idempotent      bool // a retry with the same key cannot post twice
+	CanFindRecent   bool // recent posts can be listed to settle an unknown outcome
+	MaxMediaPerPost int
+}
+
+// Publisher posts to one network.
+type Publisher interface {
+	Capabilities() Capabilities
+	Publish(ctx context.Context, a *Account, p Post) (Published, error)
+}
+
+// RecentFinder finds, among an account's recent posts, one with this text
+// published after since — how an attempt whose outcome is unknown is
+// settled without posting again. It returns (nil, nil) when there is none.
+type RecentFinder interface {
+	FindRecent(ctx context.Context, a *Account, text string, since time.Time) (*Published, error)
+}
+
+// Errors adapters return, wrapped in *Error.
+var (
+	// ErrRateLimited: the network said to wait (Error.RetryAfter).
+	ErrRateLimited = errors.New("rate limited")
+	// ErrTemporary: a 5xx or a network failure before the request was
+	// sent; safe to retry.
+	ErrTemporary = errors.New("temporary failure")
+	// ErrAuth: the grant is revoked or the credentials are wrong; a person
+	// must reconnect the account.
+	ErrAuth = errors.New("authorization failed")
+	// ErrRejected: the network refused this post for good (too long,
+	// duplicate, policy); Error.Reason says why.
+	ErrRejected = errors.New("rejected")
+	// ErrUnknownOutcome: the request may have reached the network but no
+	// answer came (a timeout after sending, a dropped connection). The post
+	// must become unconfirmed, never be retried blindly.
+	ErrUnknownOutcome = errors.New("outcome unknown")
+)
+
+// Error is an adapter's error: a kind above, the HTTP status, the network's
+// own reason for people, and when to retry.
+type Error struct {
+	Kind       error
+	Status     int
+	Reason     string
+	RetryAfter time.Time
+}
+
+func (e *Error) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("%v (HTTP %d): %s", e.Kind, e.Status, e.Reason)
+	}
+	return fmt.Sprintf("%v (HTTP %d)", e.Kind, e.Status)
+}
+
+// Unwrap lets errors.Is match the kind.
+func (e *Error) Unwrap() error { return e.Kind }
