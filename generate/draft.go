@@ -43,15 +43,22 @@ func Preview(b soroe.TemplateBody, n soroe.Network, lang string) string {
 
 // fill replaces every slot of structure with value(slot). When the value
 // ends a sentence and the structure puts punctuation right after the slot,
-// the value's own full stop is dropped.
+// the value's own full stop is dropped; so is its 「。」 when the sentence
+// goes on after the slot (「{時間帯}は…」 never reads 「朝。は…」).
 func fill(structure string, value func(slot string) string) string {
 	var sb strings.Builder
 	last := 0
 	for _, m := range slotRE.FindAllStringSubmatchIndex(structure, -1) {
 		sb.WriteString(structure[last:m[0]])
 		v := value(strings.TrimSpace(structure[m[2]:m[3]]))
-		if next, _ := utf8.DecodeRuneInString(structure[m[1]:]); strings.ContainsRune("。、.,」』\"!?！？", next) {
+		next, _ := utf8.DecodeRuneInString(structure[m[1]:])
+		switch {
+		case strings.ContainsRune("。、.,」』\"!?！？", next):
 			v = strings.TrimRight(v, "。.")
+		case m[1] < len(structure) && !unicode.IsSpace(next):
+			// 「{時間帯}は…」: the sentence goes on, so a value's 。 would
+			// leave 「。は」.
+			v = strings.TrimRight(v, "。")
 		}
 		sb.WriteString(v)
 		last = m[1]
@@ -233,10 +240,12 @@ func hasJapanese(s string) bool {
 
 // Draft writes a post from a 型: the slots a person filled keep their
 // values; a topic slot takes the topic; other slots that want a sentence
-// take one from the most relevant passage that fits (and cite it) — never
-// slots for a name, a date, a number or someone's own words; the rest show
-// a placeholder. The 型's call to action, link and hashtags follow, and
-// the whole is fitted to the network.
+// and stand as a sentence or line of their own in the structure take one
+// from the passages, chosen for the topic and the slot together (and cite
+// it) — never slots for a name, a date, a time or period, a number or
+// someone's own words, nor a slot inside a sentence (「{時間帯}は…」); the
+// rest show a placeholder. The 型's call to action, link and hashtags
+// follow, and the whole is fitted to the network.
 func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, error) {
 	meta := Meta{Generator: GeneratorBuiltin, Task: TaskDraft}
 	j, err := checkDraftRequest(req)
@@ -258,7 +267,7 @@ func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, err
 			d.Slots[slot] = topic
 			continue
 		}
-		if !shortSlot(slot) && !voiceSlot(slot) {
+		if !shortSlot(slot) && !voiceSlot(slot) && standsAlone(j.t.Structure, slot) {
 			if p, sentence, ok := picker.pick(slot); ok {
 				d.Slots[slot] = sentence
 				d.Citations = append(d.Citations, Citation{
@@ -278,14 +287,16 @@ func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, err
 // Words that tell what a slot wants.
 var (
 	topicWords  = strs{"テーマ", "話題", "トピック", "お題", "topic", "theme", "subject"}
-	shortEndsJA = strs{"名", "名前", "日", "日時", "時刻", "時間", "年", "年数", "数", "人数", "件数", "日数", "価格", "金額", "期間",
+	shortEndsJA = strs{"名", "名前", "日", "日時", "時刻", "時間", "時間帯", "時期", "曜日", "頃", "タイミング", "シーズン",
+		"年", "年数", "数", "人数", "件数", "日数", "価格", "金額", "期間",
 		"場所", "締切", "締切日", "url", "番号", "率", "回", "規模", "属性", "役職", "職種", "部署", "媒体名", "ハッシュタグ", "出典",
 		"地域", "業種", "季節", "記念日", "ページ番号", "ページ数", "数字", "担当", "企画", "対象", "者", "商品", "サービス",
 		"カテゴリ", "分野", "選択肢", "タイプ", "案", "用語", "節目", "活動", "お客様", "種類", "位"}
-	shortHasJA = strs{"数字", "url", "日時", "・規模", "部署・職種", "業種", "名前"}
+	shortHasJA = strs{"数字", "url", "日時", "時間帯", "・規模", "部署・職種", "業種", "名前"}
 	shortWords = strs{"name", "date", "dates", "time", "year", "years", "number", "price", "period", "place", "deadline",
 		"url", "link", "role", "team", "title", "industry", "source", "hashtag", "figure", "username", "size", "season",
-		"day", "page", "pages", "platform", "outlet", "month", "week", "product", "customer", "person", "founder",
+		"day", "days", "weekday", "weekdays", "when", "timing", "hour", "hours", "times", "schedule", "page", "pages",
+		"platform", "outlet", "month", "week", "product", "customer", "person", "founder",
 		"company", "tool", "term", "option", "type", "types", "thing", "staff", "member", "employee", "contact", "participant",
 		"audience", "event", "project", "activity", "milestone", "occasion", "range", "service", "bundle", "idea", "pick"}
 )
@@ -334,31 +345,80 @@ func shortSlot(slot string) bool {
 	return slices.ContainsFunc(shortWords, func(w string) bool { return words[w] })
 }
 
+// standsAlone reports whether every use of slot in structure is a
+// sentence or line of its own: after the start of a line, the end of a
+// sentence or a label (「Q: 」「・」「1. 」「【…】」「{時刻1} 」), and before
+// the end of a line or of a sentence. Only there does a sentence of
+// material read as one; 「{時間帯}は…」 or "shows {what they do} to…" would
+// break in two.
+func standsAlone(structure, slot string) bool {
+	found := false
+	for _, m := range slotRE.FindAllStringSubmatchIndex(structure, -1) {
+		if strings.TrimSpace(structure[m[2]:m[3]]) != slot {
+			continue
+		}
+		found = true
+		before := strings.TrimRight(structure[:m[0]], " \t\u3000")
+		r, _ := utf8.DecodeLastRuneInString(before)
+		// After another slot and a space: a label such as 「{時刻1} {朝の仕事}」.
+		label := r == '}' && len(before) < m[0]
+		if before != "" && !opensSentence(r) && !label {
+			return false
+		}
+		after := strings.TrimLeft(structure[m[1]:], " \t\u3000")
+		if r, _ := utf8.DecodeRuneInString(after); after != "" && !closesSentence(r) {
+			return false
+		}
+	}
+	return found
+}
+
+// opensSentence: a slot right after r starts a sentence (a line end, a
+// full stop, a label's colon or bracket, a bullet or an emoji).
+func opensSentence(r rune) bool {
+	switch {
+	case r == '\n' || strings.ContainsRune("。！？!?.:：・•-*→▶】)）>＞", r):
+		return true
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsPunct(r):
+		return false
+	}
+	return unicode.IsSymbol(r) || unicode.Is(unicode.No, r) // ✅, ①
+}
+
+// closesSentence: a slot right before r ends its sentence.
+func closesSentence(r rune) bool {
+	return r == '\n' || strings.ContainsRune("。！？!?.", r) || unicode.IsSymbol(r)
+}
+
 // passagePicker hands out sentences of passages, most relevant passage
 // first, each sentence once.
 type passagePicker struct {
-	passages []soroe.Passage
-	order    []int // indexes into passages, most relevant first
-	used     map[string]bool
-	avoid    *regexp.Regexp
-	maxRunes int
-	seed     int64
+	passages   []soroe.Passage
+	order      []int // indexes into passages, most relevant first
+	onTopic    []bool
+	topicTerms map[string]bool
+	used       map[string]bool
+	avoid      *regexp.Regexp
+	maxRunes   int
+	seed       int64
 }
 
 func newPassagePicker(ps []soroe.Passage, topic string, avoid *regexp.Regexp, short bool, seed int64) *passagePicker {
-	p := &passagePicker{passages: ps, used: map[string]bool{}, avoid: avoid, maxRunes: 160, seed: seed}
+	p := &passagePicker{passages: ps, used: map[string]bool{}, avoid: avoid, maxRunes: 160, seed: seed, topicTerms: contentTerms(topic)}
 	if short {
 		p.maxRunes = 60
 	}
-	topicTerms := terms(topic)
 	maxScore := 0.0
 	for _, x := range ps {
 		maxScore = math.Max(maxScore, x.Score)
 	}
 	rank := make([]float64, len(ps))
+	p.onTopic = make([]bool, len(ps))
 	for i, x := range ps {
-		if len(topicTerms) > 0 {
-			rank[i] = float64(overlap(topicTerms, terms(x.Title+" "+x.Text))) / float64(len(topicTerms))
+		if len(p.topicTerms) > 0 {
+			frac := float64(overlap(p.topicTerms, terms(x.Title+" "+x.Text))) / float64(len(p.topicTerms))
+			rank[i] = frac
+			p.onTopic[i] = frac >= 0.5
 		}
 		if maxScore > 0 {
 			rank[i] += 0.5 * x.Score / maxScore
@@ -369,35 +429,110 @@ func newPassagePicker(ps []soroe.Passage, topic string, avoid *regexp.Regexp, sh
 	return p
 }
 
-// pick returns the sentence of the most relevant passage that fits the
-// slot best: among the passage's unused sentences of a fitting length
-// without a word to avoid, the one sharing most terms with the slot's name
-// (the first on a tie; the seed breaks ties between equally good ones only
-// by rotating among them).
+// pick returns a sentence for the slot, chosen for the topic and the slot
+// together. With a topic, it takes the most relevant passage that has a
+// sentence sharing a term with the topic, and there the sentence sharing
+// most terms with what the slot asks for (its name's own words, beyond the
+// topic's), then most with the topic; only when no sentence mentions the
+// topic does it take one from a passage about the topic (by its title, say)
+// — never a sentence that only matches the slot's name. Without a topic,
+// the most relevant passage's sentence closest to the slot. Candidates are
+// unused sentences of a fitting length, without a word to avoid and not a
+// heading. The seed only rotates among equally good ones.
 func (p *passagePicker) pick(slot string) (soroe.Passage, string, bool) {
-	slotTerms := terms(slot)
-	for _, i := range p.order {
-		var best []string
-		bestScore := -1
-		for _, s := range sentences(p.passages[i].Text) {
-			n := utf8.RuneCountInString(s)
-			if n < 6 || n > p.maxRunes || p.used[s] || (p.avoid != nil && p.avoid.MatchString(s)) {
+	slotTerms := slotOwnTerms(slot, p.topicTerms)
+	hasTopic := len(p.topicTerms) > 0
+	type score struct{ slot, topic int }
+	for pass := range 2 {
+		mentions := pass == 0 // first pass: sentences that mention the topic
+		if mentions && !hasTopic {
+			continue
+		}
+		for _, i := range p.order {
+			if !mentions && hasTopic && !p.onTopic[i] {
 				continue
 			}
-			sc := overlap(slotTerms, terms(s))
-			if sc > bestScore {
-				best, bestScore = []string{s}, sc
-			} else if sc == bestScore && sc > 0 {
-				best = append(best, s)
+			var best []string
+			bestScore := score{-1, -1}
+			for _, s := range sentences(p.passages[i].Text) {
+				n := utf8.RuneCountInString(s)
+				if n < 6 || n > p.maxRunes || p.used[s] || headingLike(s) || (p.avoid != nil && p.avoid.MatchString(s)) {
+					continue
+				}
+				st := terms(s)
+				sc := score{overlap(slotTerms, st), overlap(p.topicTerms, st)}
+				if mentions && sc.topic == 0 {
+					continue
+				}
+				c := cmp.Or(cmp.Compare(sc.slot, bestScore.slot), cmp.Compare(sc.topic, bestScore.topic))
+				switch {
+				case c > 0:
+					best, bestScore = []string{s}, sc
+				case c == 0 && (sc.slot > 0 || sc.topic > 0):
+					best = append(best, s)
+				}
 			}
-		}
-		if len(best) > 0 {
-			s := best[int(uint64(p.seed)%uint64(len(best)))]
-			p.used[s] = true
-			return p.passages[i], s, true
+			if len(best) > 0 {
+				s := best[int(uint64(p.seed)%uint64(len(best)))]
+				p.used[s] = true
+				return p.passages[i], s, true
+			}
 		}
 	}
 	return soroe.Passage{}, "", false
+}
+
+// slotStopwords are English words of slot names that say nothing of what
+// the slot wants.
+var slotStopwords = strs{"what", "who", "whom", "why", "how", "which", "where", "the", "a", "an", "our", "your", "their",
+	"his", "her", "its", "they", "we", "you", "it", "do", "does", "did", "is", "are", "was", "be", "of", "to", "in", "on",
+	"for", "with", "and", "or", "at", "by", "from", "this", "that", "these", "those", "as", "about", "one", "s"}
+
+// contentTerms are the terms of s without pairs of hiragana only
+// (particles and endings: 「りの」「につ」「こと」), which match anything.
+func contentTerms(s string) map[string]bool {
+	out := terms(s)
+	for t := range out {
+		if isHiragana(t) {
+			delete(out, t)
+		}
+	}
+	return out
+}
+
+// slotOwnTerms are the terms of a slot's name that tell what it asks for:
+// without the topic's terms (they count for the topic), pairs of hiragana
+// only (particles and endings: 「につ」「こと」) and English function words.
+func slotOwnTerms(slot string, topic map[string]bool) map[string]bool {
+	out := contentTerms(slot)
+	for t := range out {
+		if topic[t] || slices.Contains(slotStopwords, t) {
+			delete(out, t)
+		}
+	}
+	return out
+}
+
+func isHiragana(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Hiragana, r) && r != 'ー' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// headingLike: a line without a sentence's final punctuation and short —
+// a title (a slide's, a section's), not a sentence to put in a post.
+func headingLike(s string) bool {
+	end := strings.TrimRight(s, "」』）)\"'”’ ")
+	if r, _ := utf8.DecodeLastRuneInString(end); strings.ContainsRune("。！？!?.…", r) {
+		return false
+	}
+	if hasJapanese(s) {
+		return utf8.RuneCountInString(s) <= 20
+	}
+	return len(strings.Fields(s)) <= 6
 }
 
 // sentences splits text into sentences: at 。！？!? and line ends, and at a

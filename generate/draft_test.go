@@ -278,3 +278,175 @@ func ExampleBuiltin_Draft() {
 	// #採用 #はたらく
 	// [仕事内容 本人のひとこと]
 }
+
+// draftOf drafts structure (a 型 for LINE, which takes any length) with
+// the request's other fields.
+func draftOf(t testing.TB, structure string, req generate.DraftRequest) generate.Draft {
+	t.Helper()
+	req.Template = tmpl(soroe.TemplateBody{Name: "t", Structure: structure, Networks: []soroe.Network{soroe.NetworkLINE},
+		Frequency: soroe.Frequency{Count: 1, Per: "week"}})
+	return draft(t, req)
+}
+
+// TestDraftTimeSlots: a slot for a time or a period is never filled with a
+// sentence of material, even one about that very time; a sentence slot in
+// the same place is.
+func TestDraftTimeSlots(t *testing.T) {
+	material := []soroe.Passage{{ID: 21, MaterialID: 3, Title: "会社案内", Text: "朝の時間帯は現場で段取りを確認します。" +
+		"繁忙期の時期は春と秋です。説明会の日時はウェブでお知らせします。定休日の曜日は水曜日です。毎朝の仕事は現場の段取りから始まります。"}}
+	for _, c := range []struct {
+		slot   string
+		filled bool
+	}{
+		{"時間帯", false},
+		{"時期", false},
+		{"日時", false},
+		{"曜日", false},
+		{"朝の時間帯", false},
+		{"繁忙期の時期", false},
+		{"説明会の日時", false},
+		{"休みの曜日", false},
+		{"timing", false},
+		{"weekday", false},
+		{"朝の仕事", true}, // the control: a sentence slot takes a sentence
+	} {
+		t.Run(c.slot, func(t *testing.T) {
+			d := draftOf(t, "今日の様子\n{"+c.slot+"}\n", generate.DraftRequest{Passages: material, Topic: "現場の一日"})
+			ph := generate.Placeholder(c.slot, soroe.LangJA)
+			if got := d.Slots[c.slot]; (got != ph) != c.filled {
+				t.Errorf("%s = %q (filled %v, want %v)", c.slot, got, got != ph, c.filled)
+			}
+			if (len(d.Citations) > 0) != c.filled || slices.Contains(d.Missing, c.slot) == c.filled {
+				t.Errorf("%s: citations %+v, missing %v", c.slot, d.Citations, d.Missing)
+			}
+		})
+	}
+}
+
+// TestDraftSlotPosition: a sentence of material only fills a slot that
+// stands as a sentence or line of its own; inside a sentence
+// (「{時間帯}は{仕事内容}。」) the slot keeps its placeholder, and no value
+// ever leaves 「。は」 behind.
+func TestDraftSlotPosition(t *testing.T) {
+	material := []soroe.Passage{{ID: 31, MaterialID: 4, Title: "採用パンフレット", Text: "新人研修では先輩大工が仕事内容を一から教えます。"}}
+	const sentence = "新人研修では先輩大工が仕事内容を一から教えます。"
+	for _, c := range []struct {
+		structure string
+		filled    bool
+		want      string // the body's first line, when filled
+	}{
+		{"{仕事内容}", true, "新人研修では先輩大工が仕事内容を一から教えます。"},
+		{"社員の一日\n{仕事内容}\n#採用", true, "社員の一日"},
+		{"仕事のこと：{仕事内容}", true, "仕事のこと：" + sentence},
+		{"【仕事】{仕事内容}", true, "【仕事】" + sentence},
+		{"・{仕事内容}\n・{社員名}", true, "・" + sentence},
+		{"Q. どんな仕事？\nA. {仕事内容}", true, "Q. どんな仕事？"},
+		{"1. {仕事内容}", true, "1. " + sentence},
+		{"{時刻1} {仕事内容}", true, "【ここに時刻1】 " + sentence},
+		{"✅{仕事内容}", true, "✅" + sentence},
+		{"{仕事内容}。次は{社員名}さん", true, "新人研修では先輩大工が仕事内容を一から教えます。次は【ここに社員名】さん"},
+		{"朝は{仕事内容}。", false, ""},
+		{"{社員名}さんの一日：{時間帯}は{仕事内容}。", false, ""},
+		{"{仕事内容}を担当しています。", false, ""},
+		{"{仕事内容}、そして{社員名}さん", false, ""},
+		{"「{仕事内容}」", false, ""},
+		{"（{仕事内容}）", false, ""},
+		{"Today {仕事内容}.", false, ""},
+	} {
+		t.Run(c.structure, func(t *testing.T) {
+			d := draftOf(t, c.structure, generate.DraftRequest{Passages: material, Topic: "新人研修"})
+			if got := d.Slots["仕事内容"] == sentence; got != c.filled {
+				t.Errorf("仕事内容 = %q, filled %v; want %v", d.Slots["仕事内容"], got, c.filled)
+			}
+			if c.filled && !strings.HasPrefix(d.Text, c.want) {
+				t.Errorf("text %q; want it to start %q", d.Text, c.want)
+			}
+			if strings.Contains(d.Text, "。は") || strings.Contains(d.Text, "。を") || strings.Contains(d.Text, "。、") {
+				t.Errorf("a full stop inside a sentence: %q", d.Text)
+			}
+		})
+	}
+	// A value a person fills keeps its words; only a 。 that would cut the
+	// sentence is dropped.
+	for _, c := range []struct{ structure, value, want string }{
+		{"{時間帯}は{仕事内容}。", "朝。", "朝は【ここに仕事内容】。"},
+		{"{時間帯}は現場です", "朝。", "朝は現場です"},
+		{"{時間帯}。", "朝。", "朝。"},
+		{"{時間帯}\n次の行", "朝。", "朝。\n次の行"},
+		{"{時間帯} です", "朝。", "朝。 です"},
+	} {
+		d := draftOf(t, c.structure, generate.DraftRequest{Slots: map[string]string{"時間帯": c.value}})
+		if d.Text != c.want {
+			t.Errorf("%q with %q: %q; want %q", c.structure, c.value, d.Text, c.want)
+		}
+	}
+}
+
+// TestDraftSentenceChoice: the sentence is chosen for the topic and the
+// slot together — a sentence that only shares words with the slot's name
+// but not the topic loses to one on the topic — and a heading (a short
+// line without a full stop, such as a slide title) is never used.
+func TestDraftSentenceChoice(t *testing.T) {
+	mixed := soroe.Passage{ID: 41, MaterialID: 5, Title: "会社案内", Locator: "p.1",
+		Text: "取り組みの内容は毎年見直しています。福利厚生では住宅手当を始めました。新人研修では先輩大工が指導します。当社は1982年創業の工務店です。"}
+	slide := soroe.Passage{ID: 42, MaterialID: 6, Title: "展示場のご案内", Locator: "slide 2",
+		Text: "新しい住宅展示場のご案内\n\n駅から徒歩5分の場所に住宅展示場がオープンします。\n\n木の香りがする広いリビングと庭をゆっくり体感できます"}
+	slideEN := soroe.Passage{ID: 43, MaterialID: 7, Title: "Show home", Locator: "slide 1",
+		Text: "Our New Show Home Opens\n\nThe new show home opens five minutes from the station."}
+	history := soroe.Passage{ID: 44, MaterialID: 8, Title: "沿革", Locator: "p.3", Text: "1982年に創業しました。2001年に法人化しました。"}
+	for _, c := range []struct {
+		name      string
+		structure string
+		topic     string
+		passages  []soroe.Passage
+		slot      string
+		want      string // "" means a placeholder
+	}{
+		{"topic over slot name", "{取り組みの内容}", "福利厚生", []soroe.Passage{mixed}, "取り組みの内容", "福利厚生では住宅手当を始めました。"},
+		{"another topic, same passage", "{取り組みの内容}", "新人研修", []soroe.Passage{mixed}, "取り組みの内容", "新人研修では先輩大工が指導します。"},
+		{"slot name without topic", "{取り組みの内容}", "", []soroe.Passage{mixed}, "取り組みの内容", "取り組みの内容は毎年見直しています。"},
+		{"generic slot follows the topic", "{詳細}", "福利厚生", []soroe.Passage{mixed}, "詳細", "福利厚生では住宅手当を始めました。"},
+		{"slot and topic together", "{研修で身につくこと}", "新人研修", passages, "研修で身につくこと", "研修では墨付けと刻みを学びます。"},
+		{"nothing on the topic", "{詳細}", "福利厚生", []soroe.Passage{history}, "詳細", ""},
+		{"off-topic passage matching the slot name", "{創業のエピソード}", "福利厚生", []soroe.Passage{history}, "創業のエピソード", ""},
+		{"a slide title is not a sentence", "{詳細}", "新しい住宅展示場", []soroe.Passage{slide}, "詳細", "駅から徒歩5分の場所に住宅展示場がオープンします。"},
+		{"a long line without a full stop is", "{詳細}\n{補足}", "木の香り", []soroe.Passage{slide}, "詳細", "木の香りがする広いリビングと庭をゆっくり体感できます"},
+		{"an English slide title", "{details}", "new show home", []soroe.Passage{slideEN}, "details", "The new show home opens five minutes from the station."},
+		{"only a heading", "{詳細}", "展示場", []soroe.Passage{{ID: 45, MaterialID: 6, Title: "展示場", Text: "住宅展示場のご案内\n\n見学のご予約"}}, "詳細", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := draftOf(t, c.structure, generate.DraftRequest{Passages: c.passages, Topic: c.topic})
+			want := c.want
+			if want == "" {
+				want = generate.Placeholder(c.slot, soroe.LangJA)
+				if !hasJA(c.slot) {
+					want = generate.Placeholder(c.slot, soroe.LangEN)
+				}
+			}
+			if d.Slots[c.slot] != want {
+				t.Errorf("%s = %q; want %q", c.slot, d.Slots[c.slot], want)
+			}
+			for _, ct := range d.Citations {
+				if ct.Slot == c.slot && ct.Quote != c.want {
+					t.Errorf("citation %+v", ct)
+				}
+			}
+		})
+	}
+	// The seed does not change which sentence a clear winner is.
+	for seed := range int64(4) {
+		d := draftOf(t, "{取り組みの内容}", generate.DraftRequest{Passages: []soroe.Passage{mixed}, Topic: "福利厚生", Seed: seed})
+		if d.Slots["取り組みの内容"] != "福利厚生では住宅手当を始めました。" {
+			t.Errorf("seed %d: %q", seed, d.Slots["取り組みの内容"])
+		}
+	}
+}
+
+func hasJA(s string) bool {
+	for _, r := range s {
+		if r > 0x3000 {
+			return true
+		}
+	}
+	return false
+}

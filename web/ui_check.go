@@ -4,14 +4,17 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/text"
 )
 
 // registerTextCheck registers the pre-publish check: each network's length
 // and validity rules, and the risk check with the organization's NG words and
-// competitors.
+// competitors — plus, when a model is configured and someone asks for it,
+// the model's second opinion on the risks.
 func (s *Server) registerTextCheck() error {
 	return errors.Join(
 		s.ui("GET /check", soroe.ActTextCheck, s.checkForm),
@@ -32,6 +35,66 @@ type CheckReport struct {
 	Risks    []text.Finding `json:"risks"`
 	Valid    bool           `json:"valid"`    // valid on every network asked
 	Blocking bool           `json:"blocking"` // risk findings block approval here
+	// SecondOpinion is the model's opinion on the risks, when it was asked
+	// for and a model is configured. It never changes Valid or Blocking:
+	// only the builtin findings block approval.
+	SecondOpinion *SecondOpinion `json:"second_opinion,omitempty"`
+}
+
+// SecondOpinion is what a model made of a text's risks. Notice is "" when
+// it answered, else the generate.Notice key of why it did not (and Notes is
+// empty).
+type SecondOpinion struct {
+	Generator string              `json:"generator"` // "llm:<model>"
+	Model     string              `json:"-"`
+	Notice    string              `json:"notice"`
+	Summary   string              `json:"summary"`
+	Notes     []generate.RiskNote `json:"notes"`
+}
+
+// riskReviewer is the configured generator's second opinion on risks, if
+// it gives one (a model is configured).
+func (s *Server) riskReviewer() (generate.RiskReviewer, bool) {
+	rv, ok := s.cfg.Generator.(generate.RiskReviewer)
+	return rv, ok
+}
+
+// secondOpinion asks the model for its opinion of rep's text, in lang, for
+// the caller's organization (whose usage it is). It does nothing when no
+// model is configured or the text is blank. A failure is a notice in the
+// report, never an error: the builtin findings stand.
+func (s *Server) secondOpinion(r *http.Request, rep *CheckReport, networks []soroe.Network, lang string) error {
+	rv, ok := s.riskReviewer()
+	if !ok || strings.TrimSpace(rep.Text) == "" {
+		return nil
+	}
+	org := who(r).Org
+	p, err := s.db.OrgProfile(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	req := generate.RiskRequest{Text: rep.Text, Lang: lang, Profile: p}
+	if len(networks) > 0 {
+		req.Network = networks[0]
+	}
+	op, m, err := rv.ReviewRisk(WithOrgID(r.Context(), org.ID), req)
+	so := &SecondOpinion{Generator: m.Generator, Model: m.Model, Notes: []generate.RiskNote{}}
+	if err != nil {
+		if err := r.Context().Err(); err != nil {
+			return err
+		}
+		so.Notice = m.Notice
+		if so.Notice == "" {
+			so.Notice = generate.NoticeLLMFailed
+		}
+	} else {
+		so.Summary = op.Summary
+		if op.Findings != nil {
+			so.Notes = op.Findings
+		}
+	}
+	rep.SecondOpinion = so
+	return nil
 }
 
 // checkReport runs the checks of a text for networks in the caller's
@@ -58,19 +121,35 @@ type checkData struct {
 	Networks []soroe.Network
 	Chosen   []soroe.Network
 	Report   *CheckReport
+	// CanAsk: a model is configured, so the form offers its second
+	// opinion (Model names it); Ask: it was asked for.
+	CanAsk bool
+	Model  string
+	Ask    bool
+}
+
+func (s *Server) newCheckData() *checkData {
+	d := &checkData{Networks: soroe.Networks}
+	if _, ok := s.riskReviewer(); ok {
+		d.CanAsk = true
+		d.Model = strings.TrimPrefix(s.genLLMName(), "llm:")
+	}
+	return d
 }
 
 // Picked reports whether n is among the chosen networks.
 func (d *checkData) Picked(n soroe.Network) bool { return slices.Contains(d.Chosen, n) }
 
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) {
-	d := &checkData{Networks: soroe.Networks, Chosen: []soroe.Network{soroe.NetworkX, soroe.NetworkInstagram}}
+	d := s.newCheckData()
+	d.Chosen = []soroe.Network{soroe.NetworkX, soroe.NetworkInstagram}
 	s.render(w, http.StatusOK, "check", s.newPage(w, r, "check.title", d))
 }
 
 func (s *Server) checkText(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
-	d := &checkData{Networks: soroe.Networks}
+	d := s.newCheckData()
+	d.Ask = d.CanAsk && r.PostFormValue("second_opinion") != ""
 	for _, v := range r.PostForm["network"] {
 		if n := soroe.Network(v); n.Valid() && !slices.Contains(d.Chosen, n) {
 			d.Chosen = append(d.Chosen, n)
@@ -88,6 +167,9 @@ func (s *Server) checkText(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := s.checkReport(r, body, d.Chosen)
+	if err == nil && d.Ask {
+		err = s.secondOpinion(r, rep, d.Chosen, p.Lang)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -98,8 +180,9 @@ func (s *Server) checkText(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCheckText(w http.ResponseWriter, r *http.Request) {
 	var in struct {
-		Text     string          `json:"text"`
-		Networks []soroe.Network `json:"networks"`
+		Text          string          `json:"text"`
+		Networks      []soroe.Network `json:"networks"`
+		SecondOpinion bool            `json:"second_opinion"`
 	}
 	if !s.decode(w, r, &in) {
 		return
@@ -119,6 +202,9 @@ func (s *Server) apiCheckText(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rep, err := s.checkReport(r, in.Text, in.Networks)
+	if err == nil && in.SecondOpinion {
+		err = s.secondOpinion(r, rep, in.Networks, lang(r))
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
