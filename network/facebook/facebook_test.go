@@ -100,7 +100,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestSlowPostIsUnknown(t *testing.T) {
-	f, c, a := setup(t, 300*time.Millisecond)
+	f, c, a := setup(t, time.Second)
 	f.DelayPost(2 * time.Second)
 	_, err := c.Publish(context.Background(), a, network.Post{Text: jaText})
 	kind(t, err, network.ErrUnknownOutcome)

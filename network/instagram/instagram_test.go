@@ -146,7 +146,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestSlowPublishIsUnknown(t *testing.T) {
-	f, c, a := setup(t, 300*time.Millisecond)
+	f, c, a := setup(t, time.Second)
 	f.DelayPublish(2 * time.Second)
 	_, err := c.Publish(context.Background(), a, post(caption))
 	kind(t, err, network.ErrUnknownOutcome)

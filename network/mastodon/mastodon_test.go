@@ -84,7 +84,7 @@ func TestRetryPostsOnce(t *testing.T) {
 }
 
 func TestSlowServerIsUnknown(t *testing.T) {
-	f, c, a := setup(t, 300*time.Millisecond)
+	f, c, a := setup(t, time.Second)
 	f.DelayAfterWrite(2 * time.Second)
 	_, err := c.Publish(context.Background(), a, post(jaText))
 	kind(t, err, network.ErrUnknownOutcome)

@@ -175,7 +175,7 @@ func TestContainerStates(t *testing.T) {
 }
 
 func TestSlowPublishIsUnknown(t *testing.T) {
-	f, c, a := setup(t, 300*time.Millisecond)
+	f, c, a := setup(t, time.Second)
 	f.DelayPublish(2 * time.Second)
 	_, err := c.Publish(context.Background(), a, post(jaText))
 	kind(t, err, network.ErrUnknownOutcome)

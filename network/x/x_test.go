@@ -201,7 +201,7 @@ func TestUnknownOutcomeThenFindRecent(t *testing.T) {
 func TestUnknownOutcomeOnContextDeadline(t *testing.T) {
 	f, c, a := setup(t)
 	f.Set(func(f *nettest.XFake) { f.CreateDelay = 5 * time.Second })
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	_, err := c.Publish(ctx, a, network.Post{Text: "deadline"})
 	netErr(t, err, network.ErrUnknownOutcome)
