@@ -46,6 +46,8 @@ type Config struct {
 	// Materials processes uploaded company material (material.Processor);
 	// without it, material jobs fail the material.
 	Materials MaterialProcessor
+	// Publish turns publishing on (see PublishConfig).
+	Publish PublishConfig
 }
 
 const (
@@ -85,6 +87,7 @@ type Runner struct {
 	log       *slog.Logger
 	client    riverClient
 	materials MaterialProcessor
+	publish   PublishConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -93,7 +96,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -129,6 +132,7 @@ func (r *Runner) workers() *river.Workers {
 	w := river.NewWorkers()
 	river.AddWorker(w, &cleanUpWorker{db: r.db, log: r.log})
 	river.AddWorker(w, &materialWorker{db: r.db, p: r.materials, log: r.log})
+	addPublishWorkers(w, r)
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -136,9 +140,9 @@ func (r *Runner) workers() *river.Workers {
 
 // periodicJobs is every job River's leader inserts on a schedule.
 func periodicJobs(cfg Config) []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}
+	}, publishJobs(cfg.Publish)...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.

@@ -283,7 +283,6 @@ func validate(tab *table, res Resolver, opts Options, errs *Errors) []Row {
 	// Map the header.
 	before := len(errs.Problems)
 	col := map[string]int{}
-	var unknown []string
 	for i, h := range tab.header {
 		raw := strings.TrimSpace(h)
 		n := normHeader(h)
@@ -296,7 +295,6 @@ func validate(tab *table, res Resolver, opts Options, errs *Errors) []Row {
 		}
 		c, ok := aliases[n]
 		if !ok {
-			unknown = append(unknown, raw)
 			errs.add(Problem{Line: tab.headerLine, Header: raw, Key: KeyUnknownColumn, Value: raw,
 				Message: fmt.Sprintf("Unknown column %q (column %s). The columns are scheduled_at, account, text, goal, template and link; start a header with # to keep a note column.", raw, columnLetter(i))})
 			continue

@@ -1,0 +1,353 @@
+// Package publish sends scheduled posts to the networks exactly once
+// (docs/architecture.md, "Publishing must be exactly-once"). Each post ×
+// account target goes queued → sending → sent | failed | unconfirmed in the
+// store, one guarded SQL statement per step: the attempt is recorded (the
+// target claimed) before the network is called, the remote ID is saved the
+// moment it is known, and an attempt whose outcome is unknown becomes
+// unconfirmed — settled later by Resolve against the network, never re-sent
+// blindly.
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/network"
+	"github.com/soroe/soroe/secretbox"
+	"github.com/soroe/soroe/store"
+)
+
+// Defaults of an Engine's settings.
+const (
+	DefaultLease             = 2 * time.Minute
+	DefaultMaxAttempts       = 5
+	DefaultGrace             = 10 * time.Minute
+	DefaultIdempotencyWindow = time.Hour
+	DefaultRateLimitWait     = 5 * time.Minute
+)
+
+// Notes left for people on targets.
+const (
+	NoteCheckByHand   = "unconfirmed: this network cannot be checked; open the account and confirm whether the post is there"
+	reasonNoAdapter   = "no_adapter: this network cannot publish from this server"
+	reasonCredentials = "credentials_unreadable"
+	reasonNeedsReconn = "account_needs_reconnect"
+)
+
+// Engine publishes targets. Store and Adapters are required.
+type Engine struct {
+	Store    *store.DB
+	Adapters map[soroe.Network]network.Publisher
+	// Open decrypts an account's sealed credentials; nil means the
+	// account needs none (tests, manual).
+	Open func(a *soroe.Account, secret string) (network.Credentials, error)
+	// Clock is now; nil means the store's clock.
+	Clock soroe.Clock
+	// Log receives what happens; nil means slog.Default().
+	Log *slog.Logger
+	// Lease is how long a claimed target may stay sending before
+	// ExpireLeases declares its outcome unknown. It must exceed the
+	// adapters' request timeout. Default 2 minutes.
+	Lease time.Duration
+	// MaxAttempts caps the network calls for temporary failures; the
+	// target then fails. Default 5.
+	MaxAttempts int
+	// Backoff is the wait before retry n (1-based) after a temporary
+	// failure; default 30 s × 4^(n-1), at most an hour.
+	Backoff func(n int) time.Duration
+	// Grace is how long after the last attempt a post that a network
+	// without idempotency keys does not list may still appear; after it,
+	// the target is sent again. Default 10 minutes.
+	Grace time.Duration
+	// IdempotencyWindow is how long a network honours an idempotency key
+	// (Mastodon: one hour). Default 1 hour.
+	IdempotencyWindow time.Duration
+}
+
+func (e *Engine) now() time.Time {
+	if e.Clock != nil {
+		return e.Clock().UTC()
+	}
+	return e.Store.Now()
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Log != nil {
+		return e.Log
+	}
+	return slog.Default()
+}
+
+func orDefault[T comparable](v, d T) T {
+	var zero T
+	if v == zero {
+		return d
+	}
+	return v
+}
+
+// DefaultBackoff is 30 s × 4^(n-1), at most an hour.
+func DefaultBackoff(n int) time.Duration {
+	d := 30 * time.Second * time.Duration(math.Pow(4, float64(max(n-1, 0))))
+	return min(d, time.Hour)
+}
+
+// Attempt publishes one target if it is still queued: it claims it, calls
+// the network once with the target's idempotency key and records the
+// outcome. It returns an error only when the store failed; the network's
+// errors end up on the target. A target another worker claimed, or one
+// already settled, is left alone.
+func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
+	t, err := e.Store.Target(ctx, targetID)
+	if err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if t.State != soroe.TargetQueued {
+		return nil
+	}
+	ok, err := e.Store.ClaimTarget(ctx, t.ID, orDefault(e.Lease, DefaultLease))
+	if err != nil || !ok {
+		return err
+	}
+	// From here on the outcome must be written even if ctx ends.
+	wctx := context.WithoutCancel(ctx)
+	adapter := e.Adapters[t.Network]
+	if adapter == nil {
+		return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, reasonNoAdapter))
+	}
+	acct, err := e.account(ctx, t.AccountID)
+	if err != nil {
+		// Nothing was sent: safe to put back, or to fail for good.
+		if errors.Is(err, errNeedsReconnect) {
+			return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, reasonNeedsReconn))
+		}
+		if errors.Is(err, errCredentials) {
+			_, _ = e.Store.SetAccountStatus(wctx, t.AccountID, soroe.AccountNeedsReconnect)
+			return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, err.Error()))
+		}
+		return errors.Join(err, e.settle(wctx, e.Store.MarkRetry(wctx, t.ID, e.now().Add(DefaultBackoff(1)), "store: "+err.Error())))
+	}
+	post := network.Post{Text: t.Text, IdempotencyKey: t.IdempotencyKey, CreatedAt: e.now()}
+	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
+		post.Link = p.Link
+	}
+	res, perr := adapter.Publish(ctx, acct, post)
+	return e.settle(wctx, e.record(wctx, t, res, perr))
+}
+
+// settle ignores ErrTargetState: another path (ExpireLeases) settled the
+// target first, and its state stands.
+func (e *Engine) settle(_ context.Context, err error) error {
+	if errors.Is(err, store.ErrTargetState) {
+		return nil
+	}
+	return err
+}
+
+// record writes the outcome of one Publish call.
+func (e *Engine) record(ctx context.Context, t *soroe.Target, res network.Published, perr error) error {
+	l := e.log().With("target_id", t.ID, "post_id", t.PostID, "network", t.Network, "attempt", t.Attempts+1)
+	if perr == nil {
+		l.InfoContext(ctx, "publish: sent", "remote_id", res.RemoteID)
+		return e.Store.MarkSent(ctx, t.ID, res.RemoteID, res.URL)
+	}
+	var ne *network.Error
+	if !errors.As(perr, &ne) {
+		// An error that is not the adapter's: nobody knows whether the
+		// post went out.
+		ne = &network.Error{Kind: network.ErrUnknownOutcome, Reason: perr.Error()}
+	}
+	reason := perr.Error()
+	l = l.With("reason", reason)
+	switch {
+	case errors.Is(ne, network.ErrRateLimited):
+		at := ne.RetryAfter
+		if at.IsZero() {
+			at = e.now().Add(DefaultRateLimitWait)
+		}
+		l.WarnContext(ctx, "publish: rate limited", "until", at)
+		if _, err := e.Store.DeferAccount(ctx, t.AccountID, at); err != nil {
+			return err
+		}
+		return e.Store.MarkRetry(ctx, t.ID, at, reason)
+	case errors.Is(ne, network.ErrTemporary):
+		n := t.Attempts + 1 // this attempt
+		if n >= orDefault(e.MaxAttempts, DefaultMaxAttempts) {
+			l.WarnContext(ctx, "publish: failed after retries")
+			return e.Store.MarkFailed(ctx, t.ID, reason)
+		}
+		backoff := e.Backoff
+		if backoff == nil {
+			backoff = DefaultBackoff
+		}
+		at := e.now().Add(backoff(n))
+		if ne.RetryAfter.After(at) {
+			at = ne.RetryAfter
+		}
+		l.InfoContext(ctx, "publish: temporary failure, will retry", "at", at)
+		return e.Store.MarkRetry(ctx, t.ID, at, reason)
+	case errors.Is(ne, network.ErrAuth):
+		l.WarnContext(ctx, "publish: account needs reconnecting")
+		if _, err := e.Store.SetAccountStatus(ctx, t.AccountID, soroe.AccountNeedsReconnect); err != nil {
+			return err
+		}
+		return e.Store.MarkFailed(ctx, t.ID, reason)
+	case errors.Is(ne, network.ErrRejected):
+		l.WarnContext(ctx, "publish: rejected")
+		return e.Store.MarkFailed(ctx, t.ID, reason)
+	default: // ErrUnknownOutcome and anything unexpected
+		l.WarnContext(ctx, "publish: outcome unknown")
+		return e.Store.MarkUnconfirmed(ctx, t.ID, reason)
+	}
+}
+
+var (
+	errNeedsReconnect = errors.New(reasonNeedsReconn)
+	errCredentials    = errors.New(reasonCredentials)
+)
+
+// account loads a target's account with its decrypted credentials.
+func (e *Engine) account(ctx context.Context, id int64) (*network.Account, error) {
+	a, secret, err := e.Store.AccountSecret(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == soroe.AccountNeedsReconnect {
+		return nil, errNeedsReconnect
+	}
+	out := &network.Account{ID: a.ID, Network: a.Network, Handle: a.Handle, Host: a.Host}
+	if e.Open != nil {
+		c, err := e.Open(a, secret)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errCredentials, err)
+		}
+		out.Credentials = c
+	}
+	return out, nil
+}
+
+// Resolve settles one unconfirmed target without posting twice:
+//   - on a network that honours the idempotency key (and within the key's
+//     window) it is queued again — the retry returns the first post;
+//   - on a network whose recent posts can be listed, a post with the text
+//     published since the first attempt makes it sent; none, once the grace
+//     has passed since the last attempt, queues it again;
+//   - otherwise it stays unconfirmed with a note for people.
+//
+// Like Attempt, it returns an error only when the store failed.
+func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
+	t, err := e.Store.Target(ctx, targetID)
+	if err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if t.State != soroe.TargetUnconfirmed {
+		return nil
+	}
+	now := e.now()
+	last := now
+	if t.LastAttemptAt != nil {
+		last = *t.LastAttemptAt
+	}
+	adapter := e.Adapters[t.Network]
+	if adapter == nil {
+		return e.settle(ctx, e.Store.NoteTarget(ctx, t.ID, NoteCheckByHand))
+	}
+	caps := adapter.Capabilities()
+	if caps.Idempotent && now.Sub(last) < orDefault(e.IdempotencyWindow, DefaultIdempotencyWindow) {
+		return e.settle(ctx, e.Store.RequeueTarget(ctx, t.ID, "resolved: the network honours the idempotency key; retrying with the same key"))
+	}
+	finder, ok := adapter.(network.RecentFinder)
+	if !ok {
+		return e.settle(ctx, e.Store.NoteTarget(ctx, t.ID, NoteCheckByHand))
+	}
+	acct, err := e.account(ctx, t.AccountID)
+	if err != nil {
+		if errors.Is(err, errNeedsReconnect) || errors.Is(err, errCredentials) {
+			return e.settle(ctx, e.Store.NoteTarget(ctx, t.ID, "unconfirmed: cannot check while the account needs reconnecting"))
+		}
+		return err
+	}
+	since := last
+	if t.FirstAttemptAt != nil {
+		since = *t.FirstAttemptAt
+	}
+	// A little earlier: the network's clock and ours differ.
+	found, err := finder.FindRecent(ctx, acct, t.Text, since.Add(-time.Minute))
+	if err != nil {
+		e.log().WarnContext(ctx, "publish: cannot check an unconfirmed post yet", "target_id", t.ID, "err", err)
+		return nil // the next resolver run tries again
+	}
+	if found != nil {
+		e.log().InfoContext(ctx, "publish: unconfirmed post found on the network", "target_id", t.ID, "remote_id", found.RemoteID)
+		return e.settle(ctx, e.Store.MarkSent(ctx, t.ID, found.RemoteID, found.URL))
+	}
+	if now.Sub(last) >= orDefault(e.Grace, DefaultGrace) {
+		return e.settle(ctx, e.Store.RequeueTarget(ctx, t.ID, "resolved: not on the network after the grace period; sending again"))
+	}
+	return nil // not there yet; look again later
+}
+
+// ResolveAll expires stale leases (their outcome becomes unknown) and tries
+// to settle up to limit unconfirmed targets; it returns how many targets it
+// looked at.
+func (e *Engine) ResolveAll(ctx context.Context, limit int) (int, error) {
+	expired, err := e.Store.ExpireLeases(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(expired) > 0 {
+		e.log().WarnContext(ctx, "publish: attempts that never reported back are now unconfirmed", "targets", expired)
+	}
+	ts, err := e.Store.UnconfirmedTargets(ctx, limit)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, t := range ts {
+		if err := e.Resolve(ctx, t.ID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return len(ts), errors.Join(errs...)
+}
+
+// credentialsAD binds sealed credentials to their organization, so a box
+// copied into another organization's account does not open.
+func credentialsAD(orgID int64) string { return fmt.Sprintf("soroe:account-credentials:org:%d", orgID) }
+
+// SealCredentials seals an account's credentials for store.CreateAccount
+// and SetAccountSecret.
+func SealCredentials(box *secretbox.Box, orgID int64, c network.Credentials) (string, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	return box.Seal(b, []byte(credentialsAD(orgID)))
+}
+
+// Opener returns an Engine.Open that opens what SealCredentials sealed.
+func Opener(box *secretbox.Box) func(a *soroe.Account, secret string) (network.Credentials, error) {
+	return func(a *soroe.Account, secret string) (network.Credentials, error) {
+		var c network.Credentials
+		if secret == "" {
+			return c, errors.New("no credentials stored")
+		}
+		b, err := box.Open(secret, []byte(credentialsAD(a.OrgID)))
+		if err != nil {
+			return c, err
+		}
+		return c, json.Unmarshal(b, &c)
+	}
+}
