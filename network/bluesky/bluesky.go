@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -487,9 +486,7 @@ func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, 
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	wrote := false
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { wrote = wrote || i.Err == nil }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return result{}, err
 	}
@@ -500,7 +497,7 @@ func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, 
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.hc.Do(req)
+	resp, wrote, err := network.Send(c.hc, req)
 	if err != nil {
 		return result{}, &sendError{wrote: wrote, err: err}
 	}

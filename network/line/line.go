@@ -16,7 +16,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"time"
@@ -123,16 +122,9 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Line-Retry-Key", key)
 
-	var wrote bool
-	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(i httptrace.WroteRequestInfo) { wrote = wrote || i.Err == nil },
-	}))
-	resp, err := c.http.Do(req)
+	resp, wrote, err := network.Send(c.http, req)
 	if err != nil {
-		if wrote {
-			return network.Published{}, &network.Error{Kind: network.ErrUnknownOutcome, Reason: err.Error()}
-		}
-		return network.Published{}, &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
+		return network.Published{}, network.TransportError(err, wrote)
 	}
 	defer resp.Body.Close()
 	data, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -15,7 +15,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strings"
 	"time"
 
@@ -131,9 +130,7 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 		"lifecycleState":            "PUBLISHED",
 		"isReshareDisabledByAuthor": false,
 	})
-	wrote := false
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { wrote = wrote || i.Err == nil }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, c.base+"/rest/posts", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/rest/posts", bytes.NewReader(body))
 	if err != nil {
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: err.Error()}
 	}
@@ -141,12 +138,9 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 	req.Header.Set("LinkedIn-Version", c.version)
 	req.Header.Set("X-Restli-Protocol-Version", "2.0.0")
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.hc.Do(req)
+	resp, wrote, err := network.Send(c.hc, req)
 	if err != nil {
-		if wrote {
-			return network.Published{}, &network.Error{Kind: network.ErrUnknownOutcome, Reason: err.Error()}
-		}
-		return network.Published{}, &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
+		return network.Published{}, network.TransportError(err, wrote)
 	}
 	defer resp.Body.Close()
 	raw, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
@@ -267,9 +266,7 @@ func (c *Client) do(ctx context.Context, method, u string, a *network.Account, i
 		}
 		body = bytes.NewReader(b)
 	}
-	wrote := false
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { wrote = wrote || i.Err == nil }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return result{}, err
 	}
@@ -281,7 +278,7 @@ func (c *Client) do(ctx context.Context, method, u string, a *network.Account, i
 	if idem != "" {
 		req.Header.Set("Idempotency-Key", idem)
 	}
-	resp, err := c.hc.Do(req)
+	resp, wrote, err := network.Send(c.hc, req)
 	if err != nil {
 		return result{}, &sendError{wrote: wrote, err: err}
 	}

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"time"
@@ -133,32 +132,18 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 // a read that can be repeated), ErrUnknownOutcome when it was written and the
 // answer was lost.
 func (c *Client) do(req *http.Request, unsafe bool) (*http.Response, []byte, error) {
-	var wrote bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
-		if i.Err == nil {
-			wrote = true
-		}
-	}}
-	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
-	resp, err := c.http.Do(req)
+	resp, wrote, err := network.Send(c.http, req)
 	if err != nil {
-		return nil, nil, transportError(err, unsafe && wrote)
+		return nil, nil, network.TransportError(err, unsafe && wrote)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		// The status line arrived; for a success the body is what we lack.
 		unknown := unsafe && resp.StatusCode < 300
-		return nil, nil, transportError(err, unknown)
+		return nil, nil, network.TransportError(err, unknown)
 	}
 	return resp, data, nil
-}
-
-func transportError(err error, sent bool) error {
-	if sent {
-		return &network.Error{Kind: network.ErrUnknownOutcome, Reason: err.Error()}
-	}
-	return &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
 }
 
 // apiError is both of X's error shapes: v2 problem details

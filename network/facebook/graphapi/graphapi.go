@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"time"
@@ -76,9 +75,7 @@ func (c *Client) Get(ctx context.Context, u, token string, q url.Values, out any
 }
 
 func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsafe bool, out any) error {
-	wrote := false
-	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) { wrote = wrote || i.Err == nil }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), method, u, body)
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return &network.Error{Kind: network.ErrRejected, Reason: err.Error()}
 	}
@@ -86,32 +83,25 @@ func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsaf
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := c.HTTP.Do(req)
+	resp, wrote, err := network.Send(c.HTTP, req)
 	if err != nil {
-		return transport(err, unsafe && wrote)
+		return network.TransportError(err, unsafe && wrote)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return transport(err, unsafe)
+		return network.TransportError(err, unsafe)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if out == nil {
 			return nil
 		}
 		if err := json.Unmarshal(raw, out); err != nil {
-			return transport(fmt.Errorf("unreadable answer: %w", err), unsafe)
+			return network.TransportError(fmt.Errorf("unreadable answer: %w", err), unsafe)
 		}
 		return nil
 	}
 	return c.Failure(resp.StatusCode, resp.Header, raw, unsafe)
-}
-
-func transport(err error, unknown bool) error {
-	if unknown {
-		return &network.Error{Kind: network.ErrUnknownOutcome, Reason: err.Error()}
-	}
-	return &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
 }
 
 // Failure maps an error answer: 190/102 (token expired, revoked, session
