@@ -211,6 +211,21 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	_, _ = w.Write([]byte("500 Internal Server Error"))
 }
 
+// failed answers a request whose loading failed: 404 for what does not
+// exist here (or belongs to another organization), 500 for anything else. It
+// reports whether it answered.
+func (s *Server) failed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, soroe.ErrNotFound):
+		s.notFound(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+	return true
+}
+
 // formError re-renders a form with the error err points at; errors that are
 // not the user's are server errors.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {

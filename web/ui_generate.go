@@ -286,11 +286,7 @@ func genQuery(q url.Values, org *soroe.Org) (p genTemplateParams, submitted bool
 
 func (s *Server) generateForm(w http.ResponseWriter, r *http.Request) {
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	id, l, q := who(r), lang(r), r.URL.Query()
@@ -378,11 +374,7 @@ func (s *Server) genSaveBody(raw, source string) (soroe.TemplateBody, string, er
 
 func (s *Server) generateSave(w http.ResponseWriter, r *http.Request) {
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	id := who(r)

@@ -517,11 +517,7 @@ func (s *Server) memberNames(ctx context.Context, orgID int64, ids ...int64) (ma
 
 func (s *Server) goalPage(w http.ResponseWriter, r *http.Request) {
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	s.renderGoalPage(w, r, http.StatusOK, g, nil, nil)
@@ -719,11 +715,7 @@ func (s *Server) goalRecord(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g, err := s.db.Goal(ctx, id.Org.ID, gid)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	form := r.PostForm
@@ -788,11 +780,7 @@ func (s *Server) goalDeleteEntry(w http.ResponseWriter, r *http.Request) {
 			e, err = s.db.KPIEntry(ctx, org.ID, g.ID, eid)
 		}
 	}
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	if e.Source != soroe.SourceManual {
@@ -1135,11 +1123,7 @@ func (s *Server) goalFormErr(w http.ResponseWriter, r *http.Request, err error, 
 
 func (s *Server) goalEditForm(w http.ResponseWriter, r *http.Request) {
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	s.renderGoalForm(w, r, http.StatusOK, g, goalFormValues(g), nil)
@@ -1147,11 +1131,7 @@ func (s *Server) goalEditForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	orig := *g
@@ -1180,11 +1160,7 @@ type goalDeleteData struct {
 func (s *Server) goalDeleteForm(w http.ResponseWriter, r *http.Request) {
 	ctx, org := r.Context(), who(r).Org
 	g, err := s.loadGoal(r)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	entries, err := s.db.KPIEntries(ctx, org.ID, g.ID)
@@ -1206,11 +1182,7 @@ func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.db.DeleteGoal(r.Context(), who(r).Org.ID, id)
 	}
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	s.flash(r, "goals.flash.deleted")

@@ -396,11 +396,7 @@ func (s *Server) templateShow(w http.ResponseWriter, r *http.Request) {
 			t, err = s.loadTemplate(r, version)
 		}
 	}
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	ms, err := s.db.Members(ctx, id.Org.ID)
@@ -803,11 +799,7 @@ func (s *Server) tplEditForm(t *soroe.Template, goals []*soroe.Goal) *tplFormVie
 
 func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
 	t, err := s.loadTemplate(r, 0)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	goals, ms, err := s.tplFormContext(r)
@@ -823,11 +815,7 @@ func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) templateUpdate(w http.ResponseWriter, r *http.Request) {
 	id := who(r)
 	t, err := s.loadTemplate(r, 0)
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	goals, ms, err := s.tplFormContext(r)
@@ -870,11 +858,7 @@ func (s *Server) templateDelete(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.db.DeleteTemplate(r.Context(), who(r).Org.ID, tid)
 	}
-	if errors.Is(err, soroe.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	} else if err != nil {
-		s.serverError(w, r, err)
+	if s.failed(w, r, err) {
 		return
 	}
 	s.flash(r, "templates.flash.deleted")
