@@ -63,6 +63,14 @@ const (
 	ActDraftGenerate   Action = "draft.generate"
 	ActMaterialRead    Action = "material.read"
 	ActMaterialManage  Action = "material.manage"
+	ActPostRead        Action = "post.read"
+	ActPostWrite       Action = "post.write"
+	ActPostComment     Action = "post.comment"
+	ActPostApprove     Action = "post.approve"
+	ActPostImport      Action = "post.import"
+	ActAccountRead     Action = "account.read"
+	ActAccountManage   Action = "account.manage"
+	ActNotificationOwn Action = "notification.own"
 )
 
 // Right is one row of the roles table.
@@ -96,6 +104,14 @@ var Rights = []Right{
 	{ActMaterialRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "会社の資料と抜き出した文章を見る", "Read company material and its passages"},
 	{ActMaterialManage, []Role{RoleOwner, RoleManager}, "会社の資料（PDF・Word・PowerPoint・Web ページ）を登録・削除する", "Upload and delete company material (PDF, Word, PowerPoint, web pages)"},
 	{ActProfileManage, []Role{RoleOwner, RoleManager}, "会社プロフィール（業種・読者・ブランドの声・NGワード・競合）を設定する", "Set the company profile (industry, audience, brand voice, NG words, competitors)"},
+	{ActPostRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿・カレンダー・履歴・コメントを見る", "Read posts, the calendar, post history and comments"},
+	{ActPostWrite, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿を下書きする・編集する・レビューに出す・予約する（現場は自分の投稿のみ）", "Draft, edit, submit and schedule posts (staff: own posts only)"},
+	{ActPostComment, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿にコメントする（@メンションで通知）", "Comment on posts (@mentions notify)"},
+	{ActPostApprove, []Role{RoleOwner, RoleExecutive, RoleManager}, "承認ステップの承認者として承認・差し戻しする、社外承認者へのリンクを出す", "Approve or send back as an approver of a step; issue links for guest approvers"},
+	{ActPostImport, []Role{RoleOwner, RoleManager}, "投稿計画を CSV / Excel で一括登録する", "Import a content plan from CSV or Excel"},
+	{ActAccountRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "接続済みの SNS アカウントと状態を見る", "See the connected social accounts and their health"},
+	{ActAccountManage, []Role{RoleOwner, RoleManager}, "SNS アカウントを接続・再接続・解除する", "Connect, reconnect and disconnect social accounts"},
+	{ActNotificationOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分への通知を見る・既読にする", "Read and dismiss own notifications"},
 }
 
 // RightFor returns the table row of an action.

@@ -22,6 +22,7 @@ import (
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/i18n"
 	"github.com/soroe/soroe/material"
+	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 )
 
@@ -51,6 +52,9 @@ type Config struct {
 	// Fetch is how web pages are fetched as material (the SSRF guard's
 	// settings); the zero value refuses private addresses.
 	Fetch material.FetchOptions
+	// Secrets seals network credentials and signs guest-approval links
+	// (SOROE_SECRET_KEY); nil refuses both with a clear message.
+	Secrets *secretbox.Box
 }
 
 // Server serves Soroe over HTTP.

@@ -16,6 +16,7 @@ import (
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/jobs"
 	"github.com/soroe/soroe/material"
+	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/web"
 )
@@ -118,6 +119,13 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 			return err
 		}
 	}
+	box, err := secretbox.Load(os.Getenv, a.dataDir, o.demo)
+	if errors.Is(err, secretbox.ErrNoKey) {
+		log.Warn("SOROE_SECRET_KEY is not set: connecting accounts and guest-approval links are refused until it is (any string of at least 32 characters)")
+		box = nil
+	} else if err != nil {
+		return err
+	}
 	gen, err := newGenerator(db, log)
 	if err != nil {
 		return err
@@ -127,7 +135,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo,
-		TLSCert: o.tlsCert, TLSKey: o.tlsKey, Generator: gen, ProcessMaterial: runner.ProcessMaterial, Fetch: material.FetchOptionsFromEnv()})
+		TLSCert: o.tlsCert, TLSKey: o.tlsKey, Generator: gen, ProcessMaterial: runner.ProcessMaterial, Fetch: material.FetchOptionsFromEnv(), Secrets: box})
 	if err != nil {
 		return err
 	}
