@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/soroe/soroe"
@@ -49,7 +51,24 @@ type Post struct {
 	IdempotencyKey string
 	// CreatedAt is the post's time (Bluesky's createdAt).
 	CreatedAt time.Time
+	// Media are the attachments, in order (images or one video).
+	Media []Media
 }
+
+// Media is one attachment. Adapters that upload bytes call Open; those
+// whose network fetches media by URL (Instagram, Threads, Facebook, LINE)
+// use URL, a public, signed, expiring link served by Soroe.
+type Media struct {
+	Filename    string
+	ContentType string // image/jpeg, image/png, image/gif, image/webp, video/mp4, video/quicktime
+	Size        int64
+	Alt         string // alternative text, where the network takes one
+	Open        func(ctx context.Context) (io.ReadCloser, error)
+	URL         string
+}
+
+// IsVideo reports whether the attachment is a video.
+func (m Media) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/") }
 
 // Published is where a post landed.
 type Published struct {
