@@ -76,12 +76,101 @@ type Published struct {
 	URL      string // a link people can open, when the network has one
 }
 
-// Capabilities describe a network for the UI and the scheduler.
+// Capabilities describe a network for the UI, the pre-approval check
+// (CheckMedia) and the scheduler.
 type Capabilities struct {
-	Network         soroe.Network
-	Idempotent      bool // a retry with the same key cannot post twice
-	CanFindRecent   bool // recent posts can be listed to settle an unknown outcome
+	Network       soroe.Network
+	Idempotent    bool // a retry with the same key cannot post twice
+	CanFindRecent bool // recent posts can be listed to settle an unknown outcome
+	// MaxMediaPerPost is how many attachments one post takes in all; 0
+	// means the adapter sends no media.
 	MaxMediaPerPost int
+
+	// MediaTypes are the content types the adapter accepts
+	// (image/jpeg, video/mp4, …).
+	MediaTypes []string
+	// MaxImages is how many images one post takes (0: no images).
+	MaxImages int
+	// MaxImageBytes is the largest image accepted, in bytes (0: no limit
+	// known).
+	MaxImageBytes int64
+	// MaxVideos is how many videos one post takes (0: no video).
+	MaxVideos int
+	// MaxVideoBytes is the largest video accepted, in bytes (0: no limit
+	// known).
+	MaxVideoBytes int64
+	// MixImagesAndVideo says images and a video may share a post.
+	MixImagesAndVideo bool
+	// MediaRequired says a post needs at least one attachment
+	// (Instagram).
+	MediaRequired bool
+	// MediaByURL says the network fetches media from Media.URL (a public
+	// link served by Soroe) instead of taking uploaded bytes.
+	MediaByURL bool
+}
+
+// AcceptsType reports whether the network takes attachments of this
+// content type (parameters such as "; charset" are ignored).
+func (c Capabilities) AcceptsType(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(contentType))
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = strings.TrimSpace(ct[:i])
+	}
+	for _, t := range c.MediaTypes {
+		if t == ct {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckMedia checks attachments against a network's capabilities, before
+// approval and again before publishing. Errors are soroe.Invalid on the
+// field "media" with a stable key (translated as "error.<key>"); the first
+// problem found is returned. A Size of 0 (unknown) passes the size checks.
+func CheckMedia(c Capabilities, media []Media) error {
+	if len(media) == 0 {
+		if c.MediaRequired {
+			return soroe.Invalid("media", "media_required")
+		}
+		return nil
+	}
+	if c.MaxMediaPerPost == 0 || len(c.MediaTypes) == 0 {
+		return soroe.Invalid("media", "media_not_supported")
+	}
+	images, videos := 0, 0
+	for _, m := range media {
+		if !c.AcceptsType(m.ContentType) {
+			if m.IsVideo() && c.MaxVideos == 0 {
+				return soroe.Invalid("media", "media_video_not_supported")
+			}
+			return soroe.Invalid("media", "media_type_not_supported")
+		}
+		if m.IsVideo() {
+			videos++
+			if c.MaxVideoBytes > 0 && m.Size > c.MaxVideoBytes {
+				return soroe.Invalid("media", "media_video_too_large")
+			}
+		} else {
+			images++
+			if c.MaxImageBytes > 0 && m.Size > c.MaxImageBytes {
+				return soroe.Invalid("media", "media_image_too_large")
+			}
+		}
+	}
+	switch {
+	case videos > 0 && c.MaxVideos == 0:
+		return soroe.Invalid("media", "media_video_not_supported")
+	case videos > c.MaxVideos:
+		return soroe.Invalid("media", "media_too_many_videos")
+	case images > c.MaxImages:
+		return soroe.Invalid("media", "media_too_many_images")
+	case videos > 0 && images > 0 && !c.MixImagesAndVideo:
+		return soroe.Invalid("media", "media_mixed")
+	case len(media) > c.MaxMediaPerPost:
+		return soroe.Invalid("media", "media_too_many")
+	}
+	return nil
 }
 
 // Publisher posts to one network.
