@@ -58,7 +58,7 @@ func FetchOptionsFromEnv() FetchOptions {
 func urlErr(key string) *soroe.Error { return soroe.Invalid("url", key) }
 
 // errBlocked is returned by the dialer for an address the guard refuses.
-var errBlocked = errors.New("material: address not allowed")
+var errBlocked = errors.New("address not allowed: loopback, private and reserved addresses are refused (SOROE_ALLOW_PRIVATE_URLS=1 allows them)")
 
 // blockedPrefixes are the non-public ranges besides what netip's
 // predicates name (loopback, private, link-local, multicast, unspecified).
@@ -108,6 +108,25 @@ func PublicAddr(ip netip.Addr) bool {
 	return true
 }
 
+// ErrAddressNotPublic is what a dialer guarded by PublicOnly returns for an
+// address it refuses.
+var ErrAddressNotPublic = errBlocked
+
+// PublicOnly is a net.Dialer Control function that refuses every address
+// PublicAddr refuses. The dialer calls it for each address it is about to
+// connect to, after DNS resolution, so neither a name that resolves to a
+// private address (DNS rebinding) nor a redirect to one gets through. Use
+// it, with Proxy nil in the transport, for every HTTP client that calls a
+// host people typed in (a Mastodon instance, a Bluesky PDS, a page to
+// fetch).
+func PublicOnly(_, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil || !PublicAddr(ap.Addr()) {
+		return errBlocked
+	}
+	return nil
+}
+
 // Fetch downloads a web page (HTML or plain text) or a PDF for use as
 // material and returns its title (the HTML <title>, the PDF's /Title, or
 // the URL's last path element), its kind (HTML, TXT, Markdown or PDF) and
@@ -147,22 +166,18 @@ func Fetch(ctx context.Context, rawURL string, opts FetchOptions) (title, kind s
 		Timeout: opts.DialTimeout,
 		// Control runs for every address the dialer tries, after DNS: the
 		// one place where the address that will be connected is known.
-		Control: func(network, address string, _ syscall.RawConn) error {
+		Control: func(network, address string, c syscall.RawConn) error {
 			if opts.AllowPrivate {
 				return nil
 			}
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return errBlocked
-			}
 			if opts.allowAddr != nil {
-				if !opts.allowAddr(ap) {
+				ap, err := netip.ParseAddrPort(address)
+				if err != nil || !opts.allowAddr(ap) {
 					return errBlocked
 				}
-			} else if !PublicAddr(ap.Addr()) {
-				return errBlocked
+				return nil
 			}
-			return nil
+			return PublicOnly(network, address, c)
 		},
 	}
 	tr := &http.Transport{
