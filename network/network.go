@@ -223,3 +223,53 @@ func (e *Error) Error() string {
 
 // Unwrap lets errors.Is match the kind.
 func (e *Error) Unwrap() error { return e.Kind }
+
+// ReadMedia reads an attachment whole for adapters that upload bytes. An
+// attachment that cannot be opened or read is ErrTemporary (nothing was
+// posted; Soroe's own storage may recover); one larger than limit bytes
+// (when limit > 0) is ErrRejected.
+func ReadMedia(ctx context.Context, m Media, limit int64) ([]byte, error) {
+	if m.Open == nil {
+		return nil, &Error{Kind: ErrRejected, Reason: "attachment " + m.Filename + " has no content"}
+	}
+	rc, err := m.Open(ctx)
+	if err != nil {
+		return nil, &Error{Kind: ErrTemporary, Reason: "opening attachment " + m.Filename + ": " + err.Error()}
+	}
+	defer rc.Close()
+	r := io.Reader(rc)
+	if limit > 0 {
+		r = io.LimitReader(rc, limit+1)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{Kind: ErrTemporary, Reason: "reading attachment " + m.Filename + ": " + err.Error()}
+	}
+	if limit > 0 && int64(len(b)) > limit {
+		return nil, &Error{Kind: ErrRejected, Reason: fmt.Sprintf("attachment %s is larger than %d bytes", m.Filename, limit)}
+	}
+	return b, nil
+}
+
+// BeforePosting maps an error of a step that comes before the posting
+// call (a media upload, a container): nothing was posted yet, so an
+// unknown outcome there is only a temporary failure of the attempt.
+// Other errors pass unchanged.
+func BeforePosting(err error) error {
+	var e *Error
+	if errors.As(err, &e) && errors.Is(e.Kind, ErrUnknownOutcome) {
+		c := *e
+		c.Kind = ErrTemporary
+		return &c
+	}
+	return err
+}
+
+// MediaError is the ErrRejected an adapter returns when CheckMedia refuses
+// a post's attachments; Reason is the stable key.
+func MediaError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Kind: ErrRejected, Reason: soroe.ErrorMessage(err)}
+}

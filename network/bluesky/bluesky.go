@@ -1,7 +1,8 @@
 // Package bluesky publishes to Bluesky (the AT Protocol): it logs in with a
 // handle and an app password on the account's PDS, keeps the session in
 // network.Credentials.Session, and writes app.bsky.feed.post records with
-// link and hashtag facets.
+// link and hashtag facets, and with images or a video uploaded first
+// (com.atproto.repo.uploadBlob; see media.go).
 //
 // Exactly-once: every post is written under a record key derived from
 // Post.IdempotencyKey (RecordKey), so a retry of the same target names the
@@ -76,7 +77,11 @@ func New(o Options) *Client {
 // Capabilities: a retry cannot post twice (the record key is fixed), and
 // recent posts can be listed.
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkBluesky, Idempotent: true, CanFindRecent: true, MaxMediaPerPost: 4}
+	return network.Capabilities{Network: soroe.NetworkBluesky, Idempotent: true, CanFindRecent: true,
+		MaxMediaPerPost: 4, MaxImages: 4, MaxImageBytes: MaxImageBytes, MaxVideos: 1, MaxVideoBytes: MaxVideoBytes,
+		// image/* per the lexicon; the app takes these [S]. Video:
+		// mp4 [S] (the blog also names mpeg, webm, mov [S]).
+		MediaTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"}}
 }
 
 // Session is what createSession and refreshSession return that the adapter
@@ -95,6 +100,7 @@ type record struct {
 	CreatedAt string   `json:"createdAt"`
 	Langs     []string `json:"langs,omitempty"`
 	Facets    []Facet  `json:"facets,omitempty"`
+	Embed     any      `json:"embed,omitempty"`
 }
 
 // Publish writes p as a post of a. A.Credentials.Session is updated when
@@ -105,12 +111,19 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: "bluesky: a post needs an idempotency key and a creation time"}
 	}
 	rkey := RecordKey(p.IdempotencyKey, p.CreatedAt)
+	// Media first: blobs are content-addressed, so uploading them again
+	// on a retry of the same target adds nothing but the same blobs.
+	embed, err := c.embed(ctx, a, p.Media)
+	if err != nil {
+		return network.Published{}, err
+	}
 	rec := record{
 		Type:      Collection,
 		Text:      p.Text,
 		CreatedAt: p.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z"),
 		Langs:     c.langsFor(p.Text),
 		Facets:    Facets(p.Text),
+		Embed:     embed,
 	}
 	var out struct {
 		URI string `json:"uri"`
@@ -476,7 +489,10 @@ func (c *Client) transport(err error, posting bool) error {
 // into the result. Transport failures come back as *sendError.
 func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, in, out any) (result, error) {
 	var body io.Reader
-	if in != nil {
+	contentType := "application/json"
+	if rb, ok := in.(rawBody); ok {
+		body, contentType = bytes.NewReader(rb.b), rb.contentType
+	} else if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return result{}, err
@@ -492,7 +508,7 @@ func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, 
 	}
 	req.Header.Set("Accept", "application/json")
 	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -1,8 +1,11 @@
 package nettest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -45,6 +48,151 @@ type Bluesky struct {
 	Logins int
 	// LastCreate is the last createRecord body received.
 	LastCreate map[string]any
+	// blobs are the uploaded blobs by CID.
+	blobs map[string]BlueskyBlob
+	// failUpload are answers uploadBlob gives once instead of its own.
+	failUpload []BlueskyFailure
+}
+
+// BlueskyBlob is an uploaded blob.
+type BlueskyBlob struct {
+	CID, MimeType string
+	Data          []byte
+}
+
+// BlueskyMaxBlob is the fake PDS's upload limit: "blob upload ≤ 50 MB"
+// (platforms.md §2).
+const BlueskyMaxBlob = 50_000_000
+
+// FailUpload makes the next uploadBlob calls answer these, in order.
+func (f *Bluesky) FailUpload(fs ...BlueskyFailure) {
+	f.mu.Lock()
+	f.failUpload = append(f.failUpload, fs...)
+	f.mu.Unlock()
+}
+
+// Blobs returns the uploaded blobs by CID.
+func (f *Bluesky) Blobs() map[string]BlueskyBlob {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]BlueskyBlob, len(f.blobs))
+	for k, v := range f.blobs {
+		out[k] = v
+	}
+	return out
+}
+
+// uploadBlob takes the raw bytes with their Content-Type and answers
+// {"blob": {"$type":"blob","ref":{"$link":cid},"mimeType","size"}}, as
+// com.atproto.repo.uploadBlob does; the CID is content-addressed.
+func (f *Bluesky) uploadBlob(w http.ResponseWriter, r *http.Request) {
+	ct := r.Header.Get("Content-Type")
+	data, err := io.ReadAll(io.LimitReader(r.Body, BlueskyMaxBlob+1))
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.authorize(w, r) {
+		return
+	}
+	if len(f.failUpload) > 0 {
+		fl := f.failUpload[0]
+		f.failUpload = f.failUpload[1:]
+		bskyError(w, fl.Status, fl.Error, fl.Message)
+		return
+	}
+	switch {
+	case err != nil:
+		bskyError(w, http.StatusBadRequest, "InvalidRequest", "could not read the body")
+		return
+	case len(data) > BlueskyMaxBlob:
+		bskyError(w, http.StatusRequestEntityTooLarge, "PayloadTooLarge", "request entity too large")
+		return
+	case ct == "" || ct == "application/json" || !strings.Contains(ct, "/"):
+		bskyError(w, http.StatusBadRequest, "InvalidRequest", "uploadBlob needs the blob's own Content-Type, not "+ct)
+		return
+	case len(data) == 0:
+		bskyError(w, http.StatusBadRequest, "InvalidRequest", "empty blob")
+		return
+	}
+	sum := sha256.Sum256(data)
+	cid := "bafkrei" + hex.EncodeToString(sum[:])[:52]
+	if f.blobs == nil {
+		f.blobs = map[string]BlueskyBlob{}
+	}
+	f.blobs[cid] = BlueskyBlob{CID: cid, MimeType: ct, Data: data}
+	bskyWriteJSON(w, map[string]any{"blob": map[string]any{"$type": "blob", "ref": map[string]string{"$link": cid},
+		"mimeType": ct, "size": len(data)}})
+}
+
+// checkBlob checks a blob reference in a record against the uploads; the
+// caller holds f.mu.
+func (f *Bluesky) checkBlob(v any, path, accept string, maxSize int) string {
+	b, _ := v.(map[string]any)
+	if t, _ := b["$type"].(string); t != "blob" {
+		return path + ` must be a blob ($type "blob")`
+	}
+	ref, _ := b["ref"].(map[string]any)
+	cid, _ := ref["$link"].(string)
+	up, ok := f.blobs[cid]
+	if !ok {
+		return path + " refers to a blob that was not uploaded: " + cid
+	}
+	mt, _ := b["mimeType"].(string)
+	size, _ := b["size"].(float64)
+	if mt != up.MimeType || int(size) != len(up.Data) {
+		return path + " does not match the uploaded blob"
+	}
+	if !strings.HasPrefix(mt, accept) {
+		return path + " has mimeType " + mt + ", which is not accepted"
+	}
+	if int(size) > maxSize {
+		return fmt.Sprintf("%s is too big (max %d bytes)", path, maxSize)
+	}
+	return ""
+}
+
+// checkEmbed validates a post's embed: app.bsky.embed.images (1–4, each
+// with image ≤ 2,000,000 bytes of image/*, alt required, aspectRatio
+// width/height ≥ 1) per the lexicon, or app.bsky.embed.video (a video/mp4
+// blob; alt optional) [M: the video lexicon is not in the stored copy].
+func (f *Bluesky) checkEmbed(e map[string]any) string {
+	switch e["$type"] {
+	case "app.bsky.embed.images":
+		imgs, ok := e["images"].([]any)
+		if !ok || len(imgs) == 0 || len(imgs) > 4 {
+			return "Record/embed/images must be an array of 1–4 images"
+		}
+		for i, it := range imgs {
+			im, _ := it.(map[string]any)
+			p := fmt.Sprintf("Record/embed/images/%d", i)
+			if msg := f.checkBlob(im["image"], p+"/image", "image/", 2_000_000); msg != "" {
+				return msg
+			}
+			if _, ok := im["alt"].(string); !ok {
+				return p + ` must have the property "alt"`
+			}
+			if ar, has := im["aspectRatio"]; has {
+				m, _ := ar.(map[string]any)
+				w, _ := m["width"].(float64)
+				h, _ := m["height"].(float64)
+				if w < 1 || h < 1 {
+					return p + "/aspectRatio must have width and height ≥ 1"
+				}
+			}
+		}
+	case "app.bsky.embed.video":
+		if msg := f.checkBlob(e["video"], "Record/embed/video", "video/mp4", 100_000_000); msg != "" {
+			return msg
+		}
+		if a, has := e["alt"]; has {
+			if _, ok := a.(string); !ok {
+				return "Record/embed/alt must be a string"
+			}
+		}
+	case "app.bsky.embed.external", "app.bsky.embed.record", "app.bsky.embed.recordWithMedia":
+	default:
+		return fmt.Sprintf("Record/embed has an unknown $type %v", e["$type"])
+	}
+	return ""
 }
 
 // BlueskyRecord is a stored post.
@@ -167,7 +315,8 @@ func (f *Bluesky) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.calls[nsid]++
 	f.mu.Unlock()
-	procedure := map[string]bool{"com.atproto.server.createSession": true, "com.atproto.server.refreshSession": true, "com.atproto.repo.createRecord": true}
+	procedure := map[string]bool{"com.atproto.server.createSession": true, "com.atproto.server.refreshSession": true,
+		"com.atproto.repo.createRecord": true, "com.atproto.repo.uploadBlob": true}
 	if procedure[nsid] != (r.Method == http.MethodPost) {
 		bskyError(w, http.StatusMethodNotAllowed, "InvalidRequest", "Incorrect HTTP method")
 		return
@@ -179,6 +328,8 @@ func (f *Bluesky) serve(w http.ResponseWriter, r *http.Request) {
 		f.refreshSession(w, r)
 	case "com.atproto.repo.createRecord":
 		f.createRecord(w, r)
+	case "com.atproto.repo.uploadBlob":
+		f.uploadBlob(w, r)
 	case "com.atproto.repo.getRecord":
 		f.getRecord(w, r)
 	case "com.atproto.repo.listRecords":
@@ -325,6 +476,13 @@ func (f *Bluesky) createRecord(w http.ResponseWriter, r *http.Request) {
 	if msg := bskyCheckPost(rec); msg != "" {
 		bskyError(w, http.StatusBadRequest, "InvalidRequest", msg)
 		return
+	}
+	if e, has := rec["embed"]; has {
+		em, _ := e.(map[string]any)
+		if msg := f.checkEmbed(em); msg != "" {
+			bskyError(w, http.StatusBadRequest, "InvalidRequest", msg)
+			return
+		}
 	}
 	rkey, has := in["rkey"].(string)
 	if !has {
