@@ -127,4 +127,3 @@ func TestUploadRefreshesExpiredToken(t *testing.T) {
 		t.Fatalf("refresh calls %d, records %d", f.Calls("com.atproto.server.refreshSession"), len(f.Records()))
 	}
 }
-
