@@ -3,6 +3,7 @@ package nettest
 import (
 	"encoding/json"
 	"html"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -47,6 +48,174 @@ type Mastodon struct {
 	// headers.
 	LastPost   map[string]string
 	LastHeader http.Header
+	// LastMediaIDs are the media_ids[] of the last accepted status.
+	LastMediaIDs []string
+	// ProcessingPolls is how many GET /api/v1/media/:id answer 206 before
+	// an upload is processed; videos are always processed asynchronously
+	// (202), images only when this is > 0.
+	ProcessingPolls int
+	media           map[string]*MastodonMedia
+	failUpload      []MastodonFailure
+	// MediaRequests counts POST /api/v2/media requests.
+	MediaRequests int
+}
+
+// MastodonMedia is an uploaded attachment.
+type MastodonMedia struct {
+	ID, Type, ContentType, Filename, Description string
+	Data                                         []byte
+	pollsLeft                                    int
+	Attached                                     bool
+}
+
+// FailUpload makes the next POST /api/v2/media answer these, in order.
+func (m *Mastodon) FailUpload(fs ...MastodonFailure) {
+	m.mu.Lock()
+	m.failUpload = append(m.failUpload, fs...)
+	m.mu.Unlock()
+}
+
+// Media returns an uploaded attachment by ID.
+func (m *Mastodon) Media(id string) (MastodonMedia, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	md, ok := m.media[id]
+	if !ok {
+		return MastodonMedia{}, false
+	}
+	return *md, true
+}
+
+func (m *Mastodon) mediaJSON(md *MastodonMedia) map[string]any {
+	var u any
+	if md.pollsLeft == 0 {
+		u = m.URL + "/system/media_attachments/files/" + md.ID + "/original"
+	}
+	var desc any
+	if md.Description != "" {
+		desc = md.Description
+	}
+	return map[string]any{"id": md.ID, "type": md.Type, "url": u, "preview_url": u, "description": desc}
+}
+
+// uploadMedia is POST /api/v2/media (multipart "file", optional
+// "description"): 200 with the attachment when processed at once, 202 with
+// url null when processing goes on (always for video); the caller holds
+// m.mu.
+func (m *Mastodon) uploadMedia(w http.ResponseWriter, r *http.Request) {
+	m.MediaRequests++
+	if len(m.failUpload) > 0 {
+		f := m.failUpload[0]
+		m.failUpload = m.failUpload[1:]
+		mastodonErr(w, f.Status, f.Error)
+		return
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: File can't be blank")
+		return
+	}
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		mastodonErr(w, http.StatusBadRequest, "Error while parsing request body")
+		return
+	}
+	fhs := r.MultipartForm.File["file"]
+	if len(fhs) != 1 {
+		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: File can't be blank")
+		return
+	}
+	fh := fhs[0]
+	ft := fh.Header.Get("Content-Type")
+	typ := ""
+	switch {
+	case ft == "image/gif":
+		typ = "gifv"
+	case strings.HasPrefix(ft, "image/") && ft != "image/svg+xml":
+		typ = "image"
+	case ft == "video/mp4" || ft == "video/quicktime" || ft == "video/webm":
+		typ = "video"
+	default:
+		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: File content type is invalid, File is invalid")
+		return
+	}
+	limit := int64(16 << 20)
+	if typ != "image" {
+		limit = 99 << 20
+	}
+	if fh.Size > limit {
+		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: File file size must be less than "+strconv.FormatInt(limit>>20, 10)+" MB")
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		mastodonErr(w, http.StatusBadRequest, "Error while parsing request body")
+		return
+	}
+	data, _ := io.ReadAll(f)
+	f.Close()
+	if desc := r.FormValue("description"); len([]rune(desc)) > 1500 {
+		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: Description is too long (maximum is 1500 characters)")
+		return
+	}
+	m.serial++
+	md := &MastodonMedia{ID: strconv.Itoa(m.serial), Type: typ, ContentType: ft, Filename: fh.Filename,
+		Description: r.FormValue("description"), Data: data, pollsLeft: m.ProcessingPolls}
+	if typ != "image" && md.pollsLeft == 0 {
+		md.pollsLeft = 1
+	}
+	if m.media == nil {
+		m.media = map[string]*MastodonMedia{}
+	}
+	m.media[md.ID] = md
+	if md.pollsLeft > 0 {
+		mastodonWriteJSONStatus(w, http.StatusAccepted, m.mediaJSON(md))
+		return
+	}
+	mastodonWriteJSON(w, m.mediaJSON(md))
+}
+
+// getMedia is GET /api/v1/media/:id: 206 while processing, 200 after.
+func (m *Mastodon) getMedia(w http.ResponseWriter, id string) {
+	md, ok := m.media[id]
+	if !ok {
+		mastodonErr(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	if md.pollsLeft > 0 {
+		md.pollsLeft--
+		mastodonWriteJSONStatus(w, http.StatusPartialContent, m.mediaJSON(&MastodonMedia{ID: md.ID, Type: md.Type, pollsLeft: 1}))
+		return
+	}
+	mastodonWriteJSON(w, m.mediaJSON(md))
+}
+
+// checkMediaIDs checks a status's media_ids[] as the instance does: at
+// most 4, all uploaded by this account and processed, a video alone.
+func (m *Mastodon) checkMediaIDs(ids []string) string {
+	if len(ids) > 4 {
+		return "Validation failed: Media attachments too many"
+	}
+	video := false
+	for _, id := range ids {
+		md, ok := m.media[id]
+		if !ok {
+			return "Validation failed: Media attachments is invalid"
+		}
+		if md.pollsLeft > 0 {
+			return "Cannot attach files that have not finished processing. Try again in a moment!"
+		}
+		video = video || md.Type == "video" || md.Type == "gifv"
+	}
+	if video && len(ids) > 1 {
+		return "Cannot attach a video to a post that already contains images"
+	}
+	return ""
+}
+
+func mastodonWriteJSONStatus(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
 }
 
 type mastodonKey struct {
@@ -205,6 +374,10 @@ func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && path == "/api/v1/statuses":
 		m.postStatus(w, r, &locked)
+	case r.Method == http.MethodPost && path == "/api/v2/media":
+		m.uploadMedia(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(path, "/api/v1/media/"):
+		m.getMedia(w, strings.TrimPrefix(path, "/api/v1/media/"))
 	case r.Method == http.MethodGet && path == "/api/v1/accounts/verify_credentials":
 		mastodonWriteJSON(w, map[string]any{"id": m.AccountID, "username": m.Username, "acct": m.Username, "url": m.URL + "/@" + m.Username})
 	case r.Method == http.MethodGet && path == "/api/v1/accounts/"+m.AccountID+"/statuses":
@@ -231,6 +404,7 @@ func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
 func (m *Mastodon) postStatus(w http.ResponseWriter, r *http.Request, locked *bool) {
 	m.PostRequests++
 	params := map[string]string{}
+	var mediaIDs []string
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
@@ -244,6 +418,12 @@ func (m *Mastodon) postStatus(w http.ResponseWriter, r *http.Request, locked *bo
 				params[k] = s
 			}
 		}
+		if ids, ok := in["media_ids"].([]any); ok {
+			for _, id := range ids {
+				s, _ := id.(string)
+				mediaIDs = append(mediaIDs, s)
+			}
+		}
 	case "application/x-www-form-urlencoded", "multipart/form-data":
 		if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
 			mastodonErr(w, http.StatusBadRequest, "Error while parsing request body")
@@ -252,6 +432,7 @@ func (m *Mastodon) postStatus(w http.ResponseWriter, r *http.Request, locked *bo
 		for k := range r.PostForm {
 			params[k] = r.PostForm.Get(k)
 		}
+		mediaIDs = r.PostForm["media_ids[]"]
 	}
 	now := m.Now().UTC()
 	// A key seen in the last hour returns the status it made.
@@ -275,7 +456,11 @@ func (m *Mastodon) postStatus(w http.ResponseWriter, r *http.Request, locked *bo
 		return
 	}
 	s := params["status"]
-	if strings.TrimSpace(s) == "" {
+	if msg := m.checkMediaIDs(mediaIDs); msg != "" {
+		mastodonErr(w, http.StatusUnprocessableEntity, msg)
+		return
+	}
+	if strings.TrimSpace(s) == "" && len(mediaIDs) == 0 {
 		mastodonErr(w, http.StatusUnprocessableEntity, "Validation failed: Text can't be blank")
 		return
 	}
@@ -295,7 +480,10 @@ func (m *Mastodon) postStatus(w http.ResponseWriter, r *http.Request, locked *bo
 		m.rateLimit--
 		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(m.rateLimit))
 	}
-	m.LastPost, m.LastHeader = params, r.Header.Clone()
+	m.LastPost, m.LastHeader, m.LastMediaIDs = params, r.Header.Clone(), mediaIDs
+	for _, id := range mediaIDs {
+		m.media[id].Attached = true
+	}
 	st := m.store(s, vis, params["language"], now)
 	if key != "" {
 		m.keys[key] = mastodonKey{id: st.ID, at: now}
