@@ -1,8 +1,10 @@
 package soroe
 
 import (
+	"net/url"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // Post states: the workflow of the whole post.
@@ -42,8 +44,33 @@ type Post struct {
 	State           string     `json:"state"`
 	ScheduledAt     *time.Time `json:"scheduled_at,omitempty"`
 	Link            string     `json:"link,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	// Text is the post's main text; each target has its own copy, which
+	// may differ (a per-network variant).
+	Text string `json:"text"`
+	// Round counts the submissions for review; approvals belong to one.
+	Round int `json:"round"`
+	// Steps are the approval steps frozen at submission; Step is the one
+	// waiting for decisions while in review.
+	Steps []ApprovalStep `json:"steps,omitempty"`
+	Step  int            `json:"step"`
+	// SlotAt is the planned slot of the 型's cadence the post fills.
+	SlotAt    *time.Time `json:"slot_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Editable reports whether a post's content may still change: nothing of
+// it has gone to a network.
+func (p *Post) Editable(targets []*Target) bool {
+	if p.State == PostPublished || p.State == PostFailed {
+		return false
+	}
+	for _, t := range targets {
+		if t.Attempts > 0 || t.State != TargetQueued {
+			return false
+		}
+	}
+	return true
 }
 
 // Validate checks a post before it is stored.
@@ -58,6 +85,10 @@ func (p *Post) Validate() error {
 		return Invalid("scheduled_at", "required")
 	case len(p.Link) > 2048:
 		return Invalid("link", "too_long")
+	case p.Link != "" && !validLink(p.Link):
+		return Invalid("link", "invalid_url")
+	case utf8.RuneCountInString(p.Text) > 100_000:
+		return Invalid("text", "too_long")
 	case p.TemplateID == nil && p.TemplateVersion != 0:
 		return Invalid("template_version", "without_template")
 	}
@@ -89,10 +120,43 @@ type Target struct {
 
 // PostEvent is one line of a post's history.
 type PostEvent struct {
-	ID       int64     `json:"id"`
-	PostID   int64     `json:"post_id"`
-	TargetID *int64    `json:"target_id,omitempty"`
-	At       time.Time `json:"at"`
-	Kind     string    `json:"kind"`
-	Detail   string    `json:"detail,omitempty"`
+	ID        int64     `json:"id"`
+	PostID    int64     `json:"post_id"`
+	TargetID  *int64    `json:"target_id,omitempty"`
+	At        time.Time `json:"at"`
+	Kind      string    `json:"kind"`
+	Detail    string    `json:"detail,omitempty"`
+	ActorID   *int64    `json:"actor_id,omitempty"`
+	ActorName string    `json:"actor_name,omitempty"` // a member's name, or a guest's
+}
+
+// Comment is a message on a post; ParentID makes it a reply.
+type Comment struct {
+	ID         int64     `json:"id"`
+	PostID     int64     `json:"post_id"`
+	ParentID   *int64    `json:"parent_id,omitempty"`
+	AuthorID   int64     `json:"author_id"`
+	AuthorName string    `json:"author_name"`
+	Body       string    `json:"body"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Media is an attachment of a post (its bytes are kept by the store).
+type Media struct {
+	ID          int64     `json:"id"`
+	PostID      int64     `json:"post_id"`
+	OrgID       int64     `json:"org_id"`
+	Position    int       `json:"position"`
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Bytes       int64     `json:"bytes"`
+	SHA256      string    `json:"sha256"`
+	Alt         string    `json:"alt,omitempty"`
+	CreatedBy   int64     `json:"created_by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func validLink(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

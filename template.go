@@ -86,6 +86,17 @@ type TemplateBody struct {
 	Checklist []string  `json:"checklist,omitempty"`
 	Drafters  Assignees `json:"drafters"`
 	Approvers Assignees `json:"approvers"`
+	// ApprovalSteps, when set, replace Approvers with up to three steps
+	// (広報 → 法務 → 部長), each "any" or "all" of its approvers.
+	ApprovalSteps []ApprovalStep `json:"approval_steps,omitempty"`
+}
+
+// Steps returns the approval a post from this 型 needs.
+func (b *TemplateBody) Steps() []ApprovalStep {
+	if len(b.ApprovalSteps) > 0 {
+		return slices.Clone(b.ApprovalSteps)
+	}
+	return DefaultSteps(b.Approvers)
 }
 
 var slotPattern = regexp.MustCompile(`\{([^{}\n]{1,40})\}`)
@@ -206,7 +217,7 @@ func (b *TemplateBody) Validate() error {
 	if b.Approvers.Empty() {
 		b.Approvers.Role = RoleManager
 	}
-	return nil
+	return ValidateSteps(b.ApprovalSteps)
 }
 
 // String renders a frequency for logs and the CLI ("3/week Mon,Wed,Fri 12:00").

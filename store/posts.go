@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,16 +35,24 @@ const (
 // maxTargetText bounds a target's text (the longest network allows far less).
 const maxTargetText = 100_000
 
-const postCols = "id, org_id, goal_id, template_id, template_version, author_id, state, scheduled_at, link, created_at, updated_at"
+const postCols = "id, org_id, goal_id, template_id, template_version, author_id, state, scheduled_at, link, text, round, steps, step, slot_at, created_at, updated_at"
 
 func scanPost(row interface{ Scan(...any) error }) (*soroe.Post, error) {
 	var p soroe.Post
 	var goal, tpl sql.NullInt64
-	var at sql.NullTime
-	err := row.Scan(&p.ID, &p.OrgID, &goal, &tpl, &p.TemplateVersion, &p.AuthorID, &p.State, &at, &p.Link, &p.CreatedAt, &p.UpdatedAt)
+	var at, slot sql.NullTime
+	var steps string
+	err := row.Scan(&p.ID, &p.OrgID, &goal, &tpl, &p.TemplateVersion, &p.AuthorID, &p.State, &at, &p.Link,
+		&p.Text, &p.Round, &steps, &p.Step, &slot, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return nil, notFound(err)
 	}
+	if steps != "" {
+		if err := json.Unmarshal([]byte(steps), &p.Steps); err != nil {
+			return nil, fmt.Errorf("post %d: approval steps: %w", p.ID, err)
+		}
+	}
+	p.SlotAt = timePtr(slot)
 	if goal.Valid {
 		p.GoalID = &goal.Int64
 	}
@@ -87,8 +97,12 @@ func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Ta
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if len(targets) == 0 {
+	if len(targets) == 0 && p.State != soroe.PostDraft {
 		return soroe.Invalid("accounts", "required")
+	}
+	steps, err := stepsJSON(p.Steps)
+	if err != nil {
+		return err
 	}
 	now := db.Now()
 	p.CreatedAt, p.UpdatedAt = now, now
@@ -114,36 +128,72 @@ func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Ta
 		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO posts (org_id, goal_id, template_id, template_version, author_id, state, scheduled_at, link, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id`,
-			p.OrgID, p.GoalID, p.TemplateID, p.TemplateVersion, p.AuthorID, p.State, p.ScheduledAt, p.Link, now).Scan(&p.ID)
+		if p.SlotAt != nil {
+			at := ts(*p.SlotAt)
+			p.SlotAt = &at
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO posts (org_id, goal_id, template_id, template_version, author_id, state, scheduled_at, link,
+				text, round, steps, step, slot_at, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id`,
+			p.OrgID, p.GoalID, p.TemplateID, p.TemplateVersion, p.AuthorID, p.State, p.ScheduledAt, p.Link,
+			p.Text, p.Round, steps, p.Step, p.SlotAt, now).Scan(&p.ID)
 		if err != nil {
 			return err
 		}
 		for _, t := range targets {
-			err := tx.QueryRowContext(ctx, "SELECT network FROM accounts WHERE id = $1 AND org_id = $2", t.AccountID, p.OrgID).Scan(&t.Network)
-			if errors.Is(err, sql.ErrNoRows) {
-				return soroe.Invalid("accounts", "unknown_account")
-			} else if err != nil {
-				return err
-			}
-			t.PostID, t.OrgID, t.State, t.Attempts, t.NextAttemptAt = p.ID, p.OrgID, soroe.TargetQueued, 0, due
-			t.IdempotencyKey = rand.Text()
-			t.FirstAttemptAt, t.LastAttemptAt, t.SentAt, t.RemoteID, t.URL, t.LastError = nil, nil, nil, "", "", ""
-			err = tx.QueryRowContext(ctx, `INSERT INTO post_targets (post_id, org_id, account_id, network, text, state, next_attempt_at, idempotency_key)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-				t.PostID, t.OrgID, t.AccountID, t.Network, t.Text, t.State, t.NextAttemptAt, t.IdempotencyKey).Scan(&t.ID)
-			if err != nil {
+			if err := insertTarget(ctx, tx, p, t, due); err != nil {
 				return err
 			}
 		}
-		return addEvent(ctx, tx, p.ID, nil, now, EventCreated, p.State)
+		return addEventBy(ctx, tx, p.ID, nil, now, EventCreated, p.State, &p.AuthorID)
 	})
+}
+
+// insertTarget adds a queued target to p, due at due, with a fresh random
+// idempotency key; the account must be p's organization's.
+func insertTarget(ctx context.Context, tx *sql.Tx, p *soroe.Post, t *soroe.Target, due time.Time) error {
+	err := tx.QueryRowContext(ctx, "SELECT network FROM accounts WHERE id = $1 AND org_id = $2", t.AccountID, p.OrgID).Scan(&t.Network)
+	if errors.Is(err, sql.ErrNoRows) {
+		return soroe.Invalid("accounts", "unknown_account")
+	} else if err != nil {
+		return err
+	}
+	t.PostID, t.OrgID, t.State, t.Attempts, t.NextAttemptAt = p.ID, p.OrgID, soroe.TargetQueued, 0, due
+	t.IdempotencyKey = rand.Text()
+	t.FirstAttemptAt, t.LastAttemptAt, t.SentAt, t.RemoteID, t.URL, t.LastError = nil, nil, nil, "", "", ""
+	return tx.QueryRowContext(ctx, `INSERT INTO post_targets (post_id, org_id, account_id, network, text, state, next_attempt_at, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		t.PostID, t.OrgID, t.AccountID, t.Network, t.Text, t.State, t.NextAttemptAt, t.IdempotencyKey).Scan(&t.ID)
+}
+
+func stepsJSON(steps []soroe.ApprovalStep) (string, error) {
+	if len(steps) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(steps)
+	return string(b), err
 }
 
 func addEvent(ctx context.Context, tx *sql.Tx, postID int64, targetID *int64, at time.Time, kind, detail string) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO post_events (post_id, target_id, at, kind, detail) VALUES ($1, $2, $3, $4, $5)",
 		postID, targetID, at, kind, detail)
+	return err
+}
+
+// addEventBy writes an event done by a member (actorID) or, when actorID
+// is nil and actorName set, by a guest.
+func addEventBy(ctx context.Context, tx *sql.Tx, postID int64, targetID *int64, at time.Time, kind, detail string, actorID *int64, actorName ...string) error {
+	name := ""
+	if len(actorName) > 0 {
+		name = actorName[0]
+	}
+	if actorID != nil && name == "" {
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM users WHERE id = $1", *actorID).Scan(&name); err != nil {
+			return notFound(err)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO post_events (post_id, target_id, at, kind, detail, actor_id, actor_name)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, postID, targetID, at, kind, detail, actorID, name)
 	return err
 }
 
@@ -181,7 +231,7 @@ func (db *DB) targets(ctx context.Context, q string, args ...any) ([]*soroe.Targ
 
 // PostEvents returns a post's history, oldest first.
 func (db *DB) PostEvents(ctx context.Context, orgID, postID int64) ([]*soroe.PostEvent, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.post_id, e.target_id, e.at, e.kind, e.detail FROM post_events e
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.post_id, e.target_id, e.at, e.kind, e.detail, e.actor_id, e.actor_name FROM post_events e
 		JOIN posts p ON p.id = e.post_id WHERE e.post_id = $1 AND p.org_id = $2 ORDER BY e.id`, postID, orgID)
 	if err != nil {
 		return nil, err
@@ -190,9 +240,12 @@ func (db *DB) PostEvents(ctx context.Context, orgID, postID int64) ([]*soroe.Pos
 	var out []*soroe.PostEvent
 	for rows.Next() {
 		var e soroe.PostEvent
-		var tid sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.PostID, &tid, &e.At, &e.Kind, &e.Detail); err != nil {
+		var tid, actor sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.PostID, &tid, &e.At, &e.Kind, &e.Detail, &actor, &e.ActorName); err != nil {
 			return nil, err
+		}
+		if actor.Valid {
+			e.ActorID = &actor.Int64
 		}
 		if tid.Valid {
 			e.TargetID = &tid.Int64
