@@ -55,6 +55,18 @@ type XFake struct {
 	// client goes away) before answering.
 	CreateDelay time.Duration
 
+	// MediaFail, when not empty, answers the next media request with its
+	// first element.
+	MediaFail []XFailure
+	// ProcessingPolls is how many STATUS checks a finalized video stays
+	// in_progress; ProcessingFails makes STATUS answer "failed".
+	ProcessingPolls int
+	ProcessingFails bool
+	// XMediaByID are the uploads by media id; MediaCalls counts media
+	// requests by step (path with {id}, GET with ?command=).
+	XMediaByID map[string]*XMedia
+	MediaCalls map[string]int
+
 	Posts      []XPost
 	Creates    int // POST /2/tweets requests that reached the fake
 	Refreshes  int
@@ -65,7 +77,8 @@ type XFake struct {
 // XPost is a post the fake holds.
 type XPost struct {
 	ID        string
-	Text      string // as sent
+	Text      string   // as sent
+	MediaIDs  []string // media.media_ids
 	CreatedAt time.Time
 }
 
@@ -108,6 +121,9 @@ func (f *XFake) serve(w http.ResponseWriter, r *http.Request) {
 		f.create(w, r)
 		return
 	}
+	if f.serveMedia(w, r) {
+		return
+	}
 	if !f.authorized(w, r) {
 		return
 	}
@@ -143,11 +159,29 @@ func (f *XFake) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body struct {
-		Text *string `json:"text"`
+		Text  *string `json:"text"`
+		Media *struct {
+			MediaIDs      []string `json:"media_ids"`
+			TaggedUserIDs []string `json:"tagged_user_ids"`
+		} `json:"media"`
 	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || body.Text == nil || *body.Text == "" {
+	err := dec.Decode(&body)
+	if err == nil && body.Media != nil {
+		f.mu.Lock()
+		msg := f.checkTweetMedia(body.Media.MediaIDs)
+		f.mu.Unlock()
+		if msg != "" {
+			xProblem(w, 400, "Invalid Request", msg, "https://api.twitter.com/2/problems/invalid-request")
+			return
+		}
+		if body.Text == nil {
+			empty := ""
+			body.Text = &empty
+		}
+	}
+	if err != nil || body.Text == nil || (*body.Text == "" && body.Media == nil) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(400)
 		_, _ = fmt.Fprintf(w, `{"errors":[{"message":"Requires at least one of text, media"}],"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}`)
@@ -185,7 +219,7 @@ func (f *XFake) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, p := range f.Posts {
-		if p.Text == *body.Text {
+		if p.Text == *body.Text && *body.Text != "" {
 			f.mu.Unlock()
 			xProblem(w, 403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.", "about:blank")
 			return
@@ -193,6 +227,9 @@ func (f *XFake) create(w http.ResponseWriter, r *http.Request) {
 	}
 	f.nextID++
 	p := XPost{ID: strconv.FormatInt(f.nextID, 10), Text: *body.Text, CreatedAt: now}
+	if body.Media != nil {
+		p.MediaIDs = body.Media.MediaIDs
+	}
 	f.Posts = append(f.Posts, p)
 	delay := f.CreateDelay
 	f.mu.Unlock()

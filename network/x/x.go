@@ -48,6 +48,11 @@ type Options struct {
 	ClientID     string
 	ClientSecret string           // empty for a public client
 	Now          func() time.Time // for tests
+	// MediaPollInterval is how often a video's processing is checked;
+	// 0 means what X's check_after_secs says. MediaMaxWait is how long at
+	// most (default 3 min), after which the attempt fails with
+	// ErrTemporary.
+	MediaPollInterval, MediaMaxWait time.Duration
 }
 
 // Client is the X adapter: a network.Publisher and network.RecentFinder.
@@ -57,6 +62,8 @@ type Client struct {
 	id     string
 	secret string
 	now    func() time.Time
+
+	mediaPoll, mediaWait time.Duration
 }
 
 var (
@@ -67,7 +74,10 @@ var (
 // New returns a Client.
 func New(o Options) *Client {
 	c := &Client{base: strings.TrimRight(o.BaseURL, "/"), http: o.HTTPClient,
-		id: o.ClientID, secret: o.ClientSecret, now: o.Now}
+		id: o.ClientID, secret: o.ClientSecret, now: o.Now, mediaPoll: o.MediaPollInterval, mediaWait: o.MediaMaxWait}
+	if c.mediaWait <= 0 {
+		c.mediaWait = 3 * time.Minute
+	}
 	if c.base == "" {
 		c.base = DefaultBaseURL
 	}
@@ -80,26 +90,36 @@ func New(o Options) *Client {
 	return c
 }
 
-// Capabilities: X has no idempotency key; recent posts can be listed.
-// Media upload is not implemented yet, hence MaxMediaPerPost 0 (X allows 4
-// images).
+// Capabilities: X has no idempotency key; recent posts can be listed. Up
+// to 4 images or one video (limits in media.go).
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkX, Idempotent: false, CanFindRecent: true}
+	return network.Capabilities{Network: soroe.NetworkX, Idempotent: false, CanFindRecent: true,
+		MaxMediaPerPost: 4, MaxImages: 4, MaxImageBytes: MaxImageBytes, MaxVideos: 1, MaxVideoBytes: MaxVideoBytes,
+		MediaTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"}}
 }
 
 // PostURL is the link to a post by its ID, valid whatever the account's
 // handle.
 func PostURL(id string) string { return "https://x.com/i/web/status/" + id }
 
-// Publish creates a post: POST /2/tweets {"text": …} with the user token.
+// Publish creates a post: POST /2/tweets {"text": …, "media":
+// {"media_ids": […]}} with the user token, after uploading the media.
 func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post) (network.Published, error) {
 	if a == nil || a.Credentials.AccessToken == "" {
 		return network.Published{}, &network.Error{Kind: network.ErrAuth, Reason: "no access token; reconnect the account"}
 	}
-	if strings.TrimSpace(p.Text) == "" {
+	if strings.TrimSpace(p.Text) == "" && len(p.Media) == 0 {
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: "empty text"}
 	}
-	body, _ := json.Marshal(map[string]string{"text": p.Text})
+	ids, err := c.mediaIDs(ctx, a, p.Media)
+	if err != nil {
+		return network.Published{}, err
+	}
+	in := map[string]any{"text": p.Text}
+	if len(ids) > 0 {
+		in["media"] = map[string]any{"media_ids": ids}
+	}
+	body, _ := json.Marshal(in)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/2/tweets", strings.NewReader(string(body)))
 	if err != nil {
 		return network.Published{}, err
