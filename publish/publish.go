@@ -34,7 +34,10 @@ const (
 
 // Notes left for people on targets.
 const (
-	NoteCheckByHand   = "unconfirmed: this network cannot be checked; open the account and confirm whether the post is there"
+	NoteCheckByHand = "unconfirmed: this network cannot be checked; open the account and confirm whether the post is there"
+	// NoteManual is the note of a "manual" target at its time: a person
+	// posts it and records the URL (store.DB.RecordManual).
+	NoteManual        = "manual: post it by hand and record the URL"
 	reasonNoAdapter   = "no_adapter: this network cannot publish from this server"
 	reasonCredentials = "credentials_unreadable"
 	reasonNeedsReconn = "account_needs_reconnect"
@@ -45,8 +48,12 @@ type Engine struct {
 	Store    *store.DB
 	Adapters map[soroe.Network]network.Publisher
 	// Open decrypts an account's sealed credentials; nil means the
-	// account needs none (tests, manual).
+	// account needs none (tests).
 	Open func(a *soroe.Account, secret string) (network.Credentials, error)
+	// Seal, when set, seals credentials an adapter changed during a call
+	// (a Bluesky session it logged in for), which are then stored, so the
+	// next call reuses them instead of logging in again.
+	Seal func(a *soroe.Account, c network.Credentials) (string, error)
 	// Clock is now; nil means the store's clock.
 	Clock soroe.Clock
 	// Log receives what happens; nil means slog.Default().
@@ -120,19 +127,22 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	}
 	// From here on the outcome must be written even if ctx ends.
 	wctx := context.WithoutCancel(ctx)
+	if t.Network == soroe.NetworkManual {
+		return e.manualDue(wctx, t)
+	}
 	adapter := e.Adapters[t.Network]
 	if adapter == nil {
-		return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, reasonNoAdapter))
+		return e.settle(wctx, e.fail(wctx, t, reasonNoAdapter))
 	}
 	acct, err := e.account(ctx, t.AccountID)
 	if err != nil {
 		// Nothing was sent: safe to put back, or to fail for good.
 		if errors.Is(err, errNeedsReconnect) {
-			return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, reasonNeedsReconn))
+			return e.settle(wctx, e.fail(wctx, t, reasonNeedsReconn))
 		}
 		if errors.Is(err, errCredentials) {
 			_, _ = e.Store.SetAccountStatus(wctx, t.AccountID, soroe.AccountNeedsReconnect)
-			return e.settle(wctx, e.Store.MarkFailed(wctx, t.ID, err.Error()))
+			return e.settle(wctx, e.fail(wctx, t, err.Error()))
 		}
 		return errors.Join(err, e.settle(wctx, e.Store.MarkRetry(wctx, t.ID, e.now().Add(DefaultBackoff(1)), "store: "+err.Error())))
 	}
@@ -140,8 +150,96 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
 		post.Link = p.Link
 	}
+	before := acct.Credentials
 	res, perr := adapter.Publish(ctx, acct, post)
+	e.keepCredentials(wctx, t.OrgID, acct, before)
 	return e.settle(wctx, e.record(wctx, t, res, perr))
+}
+
+// manualDue handles a claimed target of the "manual" network. Manual is
+// handled here rather than by a network.Publisher: a Publisher would have
+// to answer "outcome unknown" to make the target unconfirmed, and then
+// the resolver would take it for a lost answer and overwrite its note;
+// here the engine knows that nothing was sent, leaves the note for
+// people, notifies who posts it, and Resolve leaves the target alone
+// until a member records the URL (store.DB.RecordManual).
+func (e *Engine) manualDue(ctx context.Context, t *soroe.Target) error {
+	err := e.Store.MarkUnconfirmed(ctx, t.ID, NoteManual)
+	if errors.Is(err, store.ErrTargetState) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	e.log().InfoContext(ctx, "publish: manual post due", "target_id", t.ID, "post_id", t.PostID)
+	e.notify(ctx, t, soroe.NotifyManualDue, "", false)
+	return nil
+}
+
+// fail marks a sending target failed and, when it did, tells people.
+func (e *Engine) fail(ctx context.Context, t *soroe.Target, reason string) error {
+	err := e.Store.MarkFailed(ctx, t.ID, reason)
+	if err == nil {
+		e.notify(ctx, t, soroe.NotifyPublishFailed, reason, true)
+	}
+	return err
+}
+
+// keepCredentials stores the credentials an adapter changed during a call
+// (a new session), when the engine can seal them.
+func (e *Engine) keepCredentials(ctx context.Context, orgID int64, acct *network.Account, before network.Credentials) {
+	if e.Seal == nil || acct.Credentials == before {
+		return
+	}
+	a := &soroe.Account{ID: acct.ID, OrgID: orgID, Network: acct.Network, Handle: acct.Handle, Host: acct.Host}
+	secret, err := e.Seal(a, acct.Credentials)
+	if err == nil {
+		err = e.Store.SetAccountSecret(ctx, orgID, acct.ID, secret)
+	}
+	if err != nil {
+		e.log().WarnContext(ctx, "publish: cannot keep the account's new session", "account_id", acct.ID, "err", err)
+	}
+}
+
+// notify tells people about a target: for a failed or unconfirmed one,
+// the post's author and the organization's managers and owners; for a
+// manual one that is due, the author (or, for a post without one, the
+// drafters its 型 lists). Each gets one unread notification per post and
+// account. A failure to notify is logged, never returned: the target's
+// state is what matters, and it is written already.
+func (e *Engine) notify(ctx context.Context, t *soroe.Target, kind, reason string, managers bool) {
+	l := e.log().With("target_id", t.ID, "post_id", t.PostID, "kind", kind)
+	params := map[string]string{"Network": string(t.Network)}
+	if reason != "" {
+		params["Reason"] = reason
+	}
+	if a, err := e.Store.Account(ctx, t.OrgID, t.AccountID); err == nil {
+		params["Account"] = a.Name
+	} else {
+		l.WarnContext(ctx, "publish: notify: account", "err", err)
+	}
+	var to []int64
+	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
+		to = append(to, p.AuthorID)
+		if p.AuthorID == 0 && p.TemplateID != nil {
+			if tpl, err := e.Store.Template(ctx, t.OrgID, *p.TemplateID, p.TemplateVersion); err == nil {
+				to = append(to, tpl.Drafters.UserIDs...)
+			}
+		}
+	} else {
+		l.WarnContext(ctx, "publish: notify: post", "err", err)
+	}
+	if managers {
+		ids, err := e.Store.MembersWithRole(ctx, t.OrgID, soroe.RoleManager, soroe.RoleOwner)
+		if err != nil {
+			l.WarnContext(ctx, "publish: notify: members", "err", err)
+		}
+		to = append(to, ids...)
+	}
+	postID, accountID := t.PostID, t.AccountID
+	n := soroe.Notification{OrgID: t.OrgID, Kind: kind, PostID: &postID, AccountID: &accountID, Params: params}
+	if _, err := e.Store.Notify(ctx, n, true, to...); err != nil {
+		l.WarnContext(ctx, "publish: notify", "err", err)
+	}
 }
 
 // settle ignores ErrTargetState: another path (ExpireLeases) settled the
@@ -183,7 +281,7 @@ func (e *Engine) record(ctx context.Context, t *soroe.Target, res network.Publis
 		n := t.Attempts + 1 // this attempt
 		if n >= orDefault(e.MaxAttempts, DefaultMaxAttempts) {
 			l.WarnContext(ctx, "publish: failed after retries")
-			return e.Store.MarkFailed(ctx, t.ID, reason)
+			return e.fail(ctx, t, reason)
 		}
 		backoff := e.Backoff
 		if backoff == nil {
@@ -200,10 +298,10 @@ func (e *Engine) record(ctx context.Context, t *soroe.Target, res network.Publis
 		if _, err := e.Store.SetAccountStatus(ctx, t.AccountID, soroe.AccountNeedsReconnect); err != nil {
 			return err
 		}
-		return e.Store.MarkFailed(ctx, t.ID, reason)
+		return e.fail(ctx, t, reason)
 	case errors.Is(ne, network.ErrRejected):
 		l.WarnContext(ctx, "publish: rejected")
-		return e.Store.MarkFailed(ctx, t.ID, reason)
+		return e.fail(ctx, t, reason)
 	default: // ErrUnknownOutcome and anything unexpected
 		l.WarnContext(ctx, "publish: outcome unknown")
 		return e.Store.MarkUnconfirmed(ctx, t.ID, reason)
@@ -252,8 +350,8 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 		}
 		return err
 	}
-	if t.State != soroe.TargetUnconfirmed {
-		return nil
+	if t.State != soroe.TargetUnconfirmed || t.Network == soroe.NetworkManual {
+		return nil // manual targets wait for a person (RecordManual)
 	}
 	now := e.now()
 	last := now
@@ -262,7 +360,7 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 	}
 	adapter := e.Adapters[t.Network]
 	if adapter == nil {
-		return e.settle(ctx, e.Store.NoteTarget(ctx, t.ID, NoteCheckByHand))
+		return e.checkByHand(ctx, t)
 	}
 	caps := adapter.Capabilities()
 	if caps.Idempotent && now.Sub(last) < orDefault(e.IdempotencyWindow, DefaultIdempotencyWindow) {
@@ -270,7 +368,7 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 	}
 	finder, ok := adapter.(network.RecentFinder)
 	if !ok {
-		return e.settle(ctx, e.Store.NoteTarget(ctx, t.ID, NoteCheckByHand))
+		return e.checkByHand(ctx, t)
 	}
 	acct, err := e.account(ctx, t.AccountID)
 	if err != nil {
@@ -284,7 +382,9 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 		since = *t.FirstAttemptAt
 	}
 	// A little earlier: the network's clock and ours differ.
+	before := acct.Credentials
 	found, err := finder.FindRecent(ctx, acct, t.Text, since.Add(-time.Minute))
+	e.keepCredentials(context.WithoutCancel(ctx), t.OrgID, acct, before)
 	if err != nil {
 		e.log().WarnContext(ctx, "publish: cannot check an unconfirmed post yet", "target_id", t.ID, "err", err)
 		return nil // the next resolver run tries again
@@ -299,6 +399,19 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 	return nil // not there yet; look again later
 }
 
+// checkByHand leaves the "check by hand" note on an unconfirmed target
+// and, the first time, tells people.
+func (e *Engine) checkByHand(ctx context.Context, t *soroe.Target) error {
+	if t.LastError == NoteCheckByHand {
+		return nil
+	}
+	if err := e.Store.NoteTarget(ctx, t.ID, NoteCheckByHand); err != nil {
+		return e.settle(ctx, err)
+	}
+	e.notify(context.WithoutCancel(ctx), t, soroe.NotifyUnconfirmed, NoteCheckByHand, true)
+	return nil
+}
+
 // ResolveAll expires stale leases (their outcome becomes unknown) and tries
 // to settle up to limit unconfirmed targets; it returns how many targets it
 // looked at.
@@ -310,7 +423,8 @@ func (e *Engine) ResolveAll(ctx context.Context, limit int) (int, error) {
 	if len(expired) > 0 {
 		e.log().WarnContext(ctx, "publish: attempts that never reported back are now unconfirmed", "targets", expired)
 	}
-	ts, err := e.Store.UnconfirmedTargets(ctx, limit)
+	// Not the targets only people can settle: they would fill the batch.
+	ts, err := e.Store.UnconfirmedToCheck(ctx, limit, NoteCheckByHand)
 	if err != nil {
 		return 0, err
 	}
@@ -330,6 +444,9 @@ func credentialsAD(orgID int64) string { return fmt.Sprintf("soroe:account-crede
 // SealCredentials seals an account's credentials for store.CreateAccount
 // and SetAccountSecret.
 func SealCredentials(box *secretbox.Box, orgID int64, c network.Credentials) (string, error) {
+	if box == nil {
+		return "", errors.New("publish: no secret key (SOROE_SECRET_KEY) to seal credentials with")
+	}
 	b, err := json.Marshal(c)
 	if err != nil {
 		return "", err
@@ -337,12 +454,22 @@ func SealCredentials(box *secretbox.Box, orgID int64, c network.Credentials) (st
 	return box.Seal(b, []byte(credentialsAD(orgID)))
 }
 
-// Opener returns an Engine.Open that opens what SealCredentials sealed.
+// Sealer returns an Engine.Seal that seals like SealCredentials.
+func Sealer(box *secretbox.Box) func(a *soroe.Account, c network.Credentials) (string, error) {
+	return func(a *soroe.Account, c network.Credentials) (string, error) { return SealCredentials(box, a.OrgID, c) }
+}
+
+// Opener returns an Engine.Open that opens what SealCredentials sealed; with
+// a nil box (no SOROE_SECRET_KEY) nothing opens, and the accounts' targets
+// fail with the credentials reason.
 func Opener(box *secretbox.Box) func(a *soroe.Account, secret string) (network.Credentials, error) {
 	return func(a *soroe.Account, secret string) (network.Credentials, error) {
 		var c network.Credentials
 		if secret == "" {
 			return c, errors.New("no credentials stored")
+		}
+		if box == nil {
+			return c, errors.New("this server has no secret key (SOROE_SECRET_KEY) to open them")
 		}
 		b, err := box.Open(secret, []byte(credentialsAD(a.OrgID)))
 		if err != nil {
