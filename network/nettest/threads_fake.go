@@ -36,16 +36,88 @@ type Threads struct {
 	Requests map[string]int
 	// LastContainer is the last container request's parameters.
 	LastContainer map[string]string
+	// VideoPolls is how many status checks a VIDEO container stays
+	// IN_PROGRESS.
+	VideoPolls int
+}
+
+// Container returns a container by ID.
+func (t *Threads) Container(id string) (ThreadsContainer, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.containers[id]
+	if !ok {
+		return ThreadsContainer{}, false
+	}
+	return *c, true
+}
+
+// threadsMediaContainer checks and makes an IMAGE, VIDEO or CAROUSEL
+// container as the Threads API does: image_url / video_url public URLs,
+// is_carousel_item items without text, a CAROUSEL of 2–20 FINISHED items
+// of this user, text optional. The caller holds t.mu.
+func (t *Threads) threadsMediaContainer(p map[string]string) (*ThreadsContainer, *MetaFailure) {
+	bad := func(msg string) (*ThreadsContainer, *MetaFailure) {
+		return nil, &MetaFailure{Code: 100, Message: msg}
+	}
+	c := &ThreadsContainer{MediaType: p["media_type"], Text: p["text"], AltText: p["alt_text"],
+		CarouselItem: p["is_carousel_item"] == "true", Status: "FINISHED"}
+	switch c.MediaType {
+	case "IMAGE":
+		if !metaPublicURL(p["image_url"]) {
+			return bad("The parameter image_url is required.")
+		}
+		c.ImageURL = p["image_url"]
+	case "VIDEO":
+		if !metaPublicURL(p["video_url"]) {
+			return bad("The parameter video_url is required.")
+		}
+		c.VideoURL = p["video_url"]
+		if t.VideoPolls > 0 {
+			c.Status, c.pollsLeft = "IN_PROGRESS", t.VideoPolls
+		}
+	case "CAROUSEL":
+		if c.CarouselItem {
+			return bad("A carousel cannot be a carousel item.")
+		}
+		kids := strings.Split(p["children"], ",")
+		if p["children"] == "" || len(kids) < 2 || len(kids) > 20 {
+			return bad("Param children must have 2 to 20 items.")
+		}
+		for _, k := range kids {
+			ch := t.containers[k]
+			if ch == nil || !ch.CarouselItem || ch.Status != "FINISHED" {
+				return bad("The carousel item " + k + " is not a finished carousel item container.")
+			}
+		}
+		c.Children = kids
+	}
+	if c.CarouselItem && c.Text != "" {
+		return bad("Carousel items cannot have text.")
+	}
+	c.ID = t.id()
+	t.containers[c.ID] = c
+	return c, nil
+}
+
+func metaPublicURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 }
 
 // ThreadsContainer is a media container.
 type ThreadsContainer struct {
 	ID, MediaType, Text, Status string
+	ImageURL, VideoURL, AltText string
+	CarouselItem                bool
+	Children                    []string
+	pollsLeft                   int
 }
 
 // ThreadsPost is a published post.
 type ThreadsPost struct {
-	ID, ContainerID, Text string
+	ID, ContainerID, Text, MediaType string
+	// Media are the image or video URLs, in order (carousel children).
+	Media []string
 }
 
 // MetaFailure is a Graph error answer given once, with optional response
@@ -199,7 +271,16 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 		switch p["media_type"] {
 		case "TEXT":
 		case "IMAGE", "VIDEO", "CAROUSEL":
-			metaError(w, MetaFailure{Code: 100, Message: "The parameter image_url is required."})
+			if res := text.Check(soroe.NetworkThreads, p["text"], text.Options{AllowEmpty: true}); !res.Valid {
+				metaError(w, MetaFailure{Code: 100, Message: "Param text is invalid: " + res.Problems[0].Message})
+				return
+			}
+			c, fl := t.threadsMediaContainer(p)
+			if fl != nil {
+				metaError(w, *fl)
+				return
+			}
+			metaJSON(w, map[string]string{"id": c.ID})
 			return
 		default:
 			metaError(w, MetaFailure{Code: 100, Message: "Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}"})
@@ -233,7 +314,12 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 				Message: "Object with ID '" + parts[0] + "' does not exist"})
 			return
 		}
-		if c.Status == "IN_PROGRESS" {
+		if c.pollsLeft > 0 {
+			c.pollsLeft--
+			if c.pollsLeft == 0 {
+				defer func() { c.Status = "FINISHED" }()
+			}
+		} else if c.Status == "IN_PROGRESS" {
 			if t.inProgress > 0 {
 				t.inProgress--
 			}
@@ -262,12 +348,20 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 		case c.Status == "PUBLISHED":
 			metaError(w, MetaFailure{Code: 100, Subcode: 4279002, Type: "THApiException", Message: "The media has already been published"})
 			return
+		case c.CarouselItem:
+			metaError(w, MetaFailure{Code: 100, Message: "A carousel item cannot be published on its own"})
+			return
 		case c.Status != "FINISHED":
 			metaError(w, MetaFailure{Code: 24, Subcode: 4279009, Message: "Media Not Found: the container is " + c.Status})
 			return
 		}
 		c.Status = "PUBLISHED"
-		post := ThreadsPost{ID: t.id(), ContainerID: c.ID, Text: c.Text}
+		post := ThreadsPost{ID: t.id(), ContainerID: c.ID, Text: c.Text, MediaType: c.MediaType}
+		for _, k := range append([]string{c.ID}, c.Children...) {
+			if ch := t.containers[k]; ch.ImageURL+ch.VideoURL != "" {
+				post.Media = append(post.Media, ch.ImageURL+ch.VideoURL)
+			}
+		}
 		t.posts = append(t.posts, post)
 		delay := t.delay
 		t.mu.Unlock()
