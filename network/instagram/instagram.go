@@ -1,7 +1,7 @@
-// Package instagram publishes image posts to an Instagram professional
-// account through the Instagram Graph API (platforms.md §5): an image
-// container is created (POST /{ig-user-id}/media with image_url and
-// caption), its status_code checked, then published
+// Package instagram publishes image, reel and carousel posts to an
+// Instagram professional account through the Instagram Graph API
+// (platforms.md §5): a container is created (POST /{ig-user-id}/media with
+// image_url or video_url and caption), its status_code checked, then published
 // (POST /{ig-user-id}/media_publish with creation_id).
 //
 // Exactly-once: Instagram has no idempotency key. An unpublished container
@@ -79,56 +79,69 @@ func New(o Options) *Client {
 	return c
 }
 
-// Capabilities: not idempotent, no recent-post lookup (yet).
+// Capabilities: not idempotent, no recent-post lookup (yet). Instagram
+// fetches media from Media.URL and needs at least one: an image, a video
+// (published as a reel) or a carousel of 2–10 that may mix them. Figures:
+// images ≤ 8 MiB [V: the 2207004 error example in platforms.md says "less
+// than 8 MiB"], JPEG only [S: Meta's reference as third parties repeat
+// it]; videos MP4/MOV ≤ 1 GB for reels [S, not verified here; carousel
+// videos may have a lower cap]; 10 carousel items [S].
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkInstagram, MaxMediaPerPost: 1}
+	return network.Capabilities{Network: soroe.NetworkInstagram, MaxMediaPerPost: 10, MediaRequired: true, MediaByURL: true,
+		MaxImages: 10, MaxImageBytes: 8 << 20, MaxVideos: 10, MaxVideoBytes: 1 << 30, MixImagesAndVideo: true,
+		MediaTypes: []string{"image/jpeg", "video/mp4", "video/quicktime"}}
 }
 
-// Publish posts an image with p.Text as its caption. network.Post has no
-// media field yet, so p.Link is taken as the image's public URL (Instagram
-// has no link posts; links in captions are not clickable); see
-// PublishImage.
+// Publish posts p.Media with p.Text as the caption. The caption is checked
+// first with text.Check (2,200 characters, the hashtag cap) and the media
+// with network.CheckMedia; either failing is ErrRejected without a call.
+// One image is an image container (image_url, alt_text), one video a
+// REELS container (video_url), several a CAROUSEL of item containers;
+// videos are polled until FINISHED. The user is the Session's "user_id"
+// when the account stored one ({"user_id":"1784…"}), else "me". RemoteID
+// is the Instagram media ID.
 func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post) (network.Published, error) {
-	return c.PublishImage(ctx, a, p.Link, p.Text)
-}
-
-// PublishImage posts the image at imageURL (public, JPEG) with caption.
-// The caption is checked first with text.Check (2,200 characters, the
-// hashtag cap); one that fails is ErrRejected without a call. The user is
-// the Session's "user_id" when the account stored one
-// ({"user_id":"1784…"}), else "me". RemoteID is the Instagram media ID.
-func (c *Client) PublishImage(ctx context.Context, a *network.Account, imageURL, caption string) (network.Published, error) {
-	if r := text.Check(soroe.NetworkInstagram, caption, text.Options{InstagramHashtagCap: c.hashtagCap, AllowEmpty: true}); !r.Valid {
+	if r := text.Check(soroe.NetworkInstagram, p.Text, text.Options{InstagramHashtagCap: c.hashtagCap, AllowEmpty: true}); !r.Valid {
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: r.Problems[0].Message}
 	}
-	if u, err := url.Parse(imageURL); imageURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: "an Instagram post needs an image at a public URL"}
+	if err := network.CheckMedia(c.Capabilities(), p.Media); err != nil {
+		return network.Published{}, network.MediaError(err)
+	}
+	for _, m := range p.Media {
+		if u, err := url.Parse(m.URL); m.URL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: "an Instagram post needs its media at a public URL"}
+		}
 	}
 	tok := a.Credentials.AccessToken
 	if tok == "" {
 		return network.Published{}, &network.Error{Kind: network.ErrAuth, Reason: "the account has no Instagram access token"}
 	}
 	user := c.base + "/" + url.PathEscape(userID(a))
-	form := url.Values{"image_url": {imageURL}}
-	if caption != "" {
-		form.Set("caption", caption)
+	var form url.Values
+	if len(p.Media) == 1 {
+		form = item(p.Media[0], false)
+	} else {
+		var ids []string
+		for _, m := range p.Media {
+			id, err := c.container(ctx, user, tok, item(m, true))
+			if err != nil {
+				return network.Published{}, network.BeforePosting(err)
+			}
+			ids = append(ids, id)
+		}
+		form = url.Values{"media_type": {"CAROUSEL"}, "children": {strings.Join(ids, ",")}}
 	}
-	var container struct {
-		ID string `json:"id"`
+	if p.Text != "" {
+		form.Set("caption", p.Text)
 	}
-	if err := c.g.Post(ctx, user+"/media", tok, form, false, &container); err != nil {
-		return network.Published{}, err
-	}
-	if container.ID == "" {
-		return network.Published{}, &network.Error{Kind: network.ErrTemporary, Reason: "no container id in the answer"}
-	}
-	if err := c.g.WaitFinished(ctx, c.base, container.ID, tok, "status_code,status", c.interval, c.wait); err != nil {
+	id, err := c.container(ctx, user, tok, form)
+	if err != nil {
 		return network.Published{}, err
 	}
 	var media struct {
 		ID string `json:"id"`
 	}
-	if err := c.g.Post(ctx, user+"/media_publish", tok, url.Values{"creation_id": {container.ID}}, true, &media); err != nil {
+	if err := c.g.Post(ctx, user+"/media_publish", tok, url.Values{"creation_id": {id}}, true, &media); err != nil {
 		return network.Published{}, err
 	}
 	if media.ID == "" {
@@ -136,6 +149,46 @@ func (c *Client) PublishImage(ctx context.Context, a *network.Account, imageURL,
 			Reason: "published without a media id"}
 	}
 	return network.Published{RemoteID: media.ID}, nil
+}
+
+// PublishImage posts the JPEG at the public imageURL with caption.
+func (c *Client) PublishImage(ctx context.Context, a *network.Account, imageURL, caption string) (network.Published, error) {
+	return c.Publish(ctx, a, network.Post{Text: caption, Media: []network.Media{{ContentType: "image/jpeg", URL: imageURL}}})
+}
+
+// item is the container request of one attachment; in a carousel a video
+// is media_type VIDEO, alone it is a reel (REELS).
+func item(m network.Media, carousel bool) url.Values {
+	f := url.Values{"image_url": {m.URL}}
+	if m.IsVideo() {
+		f = url.Values{"media_type": {"REELS"}, "video_url": {m.URL}}
+		if carousel {
+			f.Set("media_type", "VIDEO")
+		}
+	} else if m.Alt != "" {
+		f.Set("alt_text", m.Alt) // images only, since 2025-03-24
+	}
+	if carousel {
+		f.Set("is_carousel_item", "true")
+	}
+	return f
+}
+
+// container creates a container and waits until it is FINISHED.
+func (c *Client) container(ctx context.Context, user, tok string, form url.Values) (string, error) {
+	var container struct {
+		ID string `json:"id"`
+	}
+	if err := c.g.Post(ctx, user+"/media", tok, form, false, &container); err != nil {
+		return "", err
+	}
+	if container.ID == "" {
+		return "", &network.Error{Kind: network.ErrTemporary, Reason: "no container id in the answer"}
+	}
+	if err := c.g.WaitFinished(ctx, c.base, container.ID, tok, "status_code,status", c.interval, c.wait); err != nil {
+		return "", err
+	}
+	return container.ID, nil
 }
 
 func userID(a *network.Account) string {

@@ -30,7 +30,9 @@ func setup(t *testing.T, timeout time.Duration) (*nettest.Instagram, *instagram.
 	return f, c, a
 }
 
-func post(s string) network.Post { return network.Post{Text: s, Link: image, CreatedAt: now} }
+func post(s string) network.Post {
+	return network.Post{Text: s, CreatedAt: now, Media: []network.Media{{Filename: "123.jpg", ContentType: "image/jpeg", Size: 1000, URL: image}}}
+}
 
 func kind(t *testing.T, err, want error) *network.Error {
 	t.Helper()

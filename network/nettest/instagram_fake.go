@@ -40,16 +40,36 @@ type Instagram struct {
 	Requests map[string]int
 	// LastContainer is the last container request's parameters.
 	LastContainer map[string]string
+	// VideoPolls is how many status checks a video (REELS or carousel
+	// VIDEO) container stays IN_PROGRESS.
+	VideoPolls int
 }
 
 // InstagramContainer is a media container.
 type InstagramContainer struct {
 	ID, ImageURL, Caption, Status string
+	MediaType, VideoURL, AltText  string
+	CarouselItem                  bool
+	Children                      []string
+	pollsLeft                     int
 }
 
 // InstagramPost is a published post.
 type InstagramPost struct {
 	ID, ContainerID, ImageURL, Caption string
+	MediaType                          string   // "" (image), REELS, CAROUSEL
+	Media                              []string // image or video URLs, carousel children in order
+}
+
+// Container returns a container by ID.
+func (t *Instagram) Container(id string) (InstagramContainer, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.containers[id]
+	if !ok {
+		return InstagramContainer{}, false
+	}
+	return *c, true
 }
 
 // NewInstagram starts a fake for Instagram user 17841405822304914 with token
@@ -146,8 +166,46 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 	switch step {
 	case "container":
 		t.LastContainer = p
-		if mt := p["media_type"]; mt != "" && mt != "IMAGE" {
-			metaError(w, MetaFailure{Code: 100, Message: "The parameter video_url is required."})
+		item := p["is_carousel_item"] == "true"
+		if item && p["caption"] != "" {
+			metaError(w, MetaFailure{Code: 100, Message: "Carousel items cannot have a caption."})
+			return
+		}
+		switch mt := p["media_type"]; mt {
+		case "", "IMAGE":
+		case "REELS", "VIDEO":
+			if (mt == "VIDEO") != item {
+				// VIDEO is only a carousel item; a video post is REELS.
+				metaError(w, MetaFailure{Code: 100, Message: "The media_type " + mt + " is not supported here."})
+				return
+			}
+			if !metaPublicURL(p["video_url"]) {
+				metaError(w, MetaFailure{Code: 100, Message: "The parameter video_url is required."})
+				return
+			}
+			c := &InstagramContainer{ID: t.id(), MediaType: mt, VideoURL: p["video_url"], Caption: p["caption"],
+				CarouselItem: item, Status: "IN_PROGRESS", pollsLeft: max(t.VideoPolls, 1)}
+			t.containers[c.ID] = c
+			metaJSON(w, map[string]string{"id": c.ID})
+			return
+		case "CAROUSEL":
+			kids := strings.Split(p["children"], ",")
+			if p["children"] == "" || len(kids) < 2 || len(kids) > 10 {
+				metaError(w, MetaFailure{Code: 100, Message: "Param children must have 2 to 10 items."})
+				return
+			}
+			for _, k := range kids {
+				if ch := t.containers[k]; ch == nil || !ch.CarouselItem || ch.Status != "FINISHED" {
+					metaError(w, MetaFailure{Code: 100, Subcode: 2207043, Message: "The carousel item " + k + " is not a finished carousel item."})
+					return
+				}
+			}
+			c := &InstagramContainer{ID: t.id(), MediaType: mt, Caption: p["caption"], Children: kids, Status: "FINISHED"}
+			t.containers[c.ID] = c
+			metaJSON(w, map[string]string{"id": c.ID})
+			return
+		default:
+			metaError(w, MetaFailure{Code: 100, Message: "Param media_type must be one of {IMAGE, REELS, VIDEO, CAROUSEL, STORIES}"})
 			return
 		}
 		u, err := url.Parse(p["image_url"])
@@ -165,7 +223,8 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 			metaError(w, MetaFailure{Code: 100, Subcode: 2207028, Message: "Too many hashtags in the caption."})
 			return
 		}
-		c := &InstagramContainer{ID: t.id(), ImageURL: p["image_url"], Caption: p["caption"], Status: "FINISHED"}
+		c := &InstagramContainer{ID: t.id(), ImageURL: p["image_url"], Caption: p["caption"], Status: "FINISHED",
+			AltText: p["alt_text"], CarouselItem: item}
 		if t.inProgress > 0 {
 			c.Status = "IN_PROGRESS"
 		}
@@ -178,7 +237,12 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 				Message: "Object with ID '" + parts[0] + "' does not exist"})
 			return
 		}
-		if c.Status == "IN_PROGRESS" {
+		if c.pollsLeft > 0 {
+			c.pollsLeft--
+			if c.pollsLeft == 0 {
+				defer func() { c.Status = "FINISHED" }()
+			}
+		} else if c.Status == "IN_PROGRESS" {
 			if t.inProgress > 0 {
 				t.inProgress--
 			}
@@ -211,6 +275,9 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 		case c.Status == "PUBLISHED":
 			metaError(w, MetaFailure{Code: 100, Subcode: 4279002, Type: "THApiException", Message: "The media has already been published"})
 			return
+		case c.CarouselItem:
+			metaError(w, MetaFailure{Code: 100, Message: "A carousel item cannot be published on its own"})
+			return
 		case c.Status != "FINISHED":
 			metaError(w, MetaFailure{Code: 9007, Subcode: 2207027, Message: "Media ID is not available"})
 			return
@@ -224,7 +291,12 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 			t.quota--
 		}
 		c.Status = "PUBLISHED"
-		post := InstagramPost{ID: t.id(), ContainerID: c.ID, ImageURL: c.ImageURL, Caption: c.Caption}
+		post := InstagramPost{ID: t.id(), ContainerID: c.ID, ImageURL: c.ImageURL, Caption: c.Caption, MediaType: c.MediaType}
+		for _, k := range append([]string{c.ID}, c.Children...) {
+			if ch := t.containers[k]; ch.ImageURL+ch.VideoURL != "" {
+				post.Media = append(post.Media, ch.ImageURL+ch.VideoURL)
+			}
+		}
 		t.posts = append(t.posts, post)
 		delay := t.delay
 		t.mu.Unlock()
