@@ -166,6 +166,12 @@ type Problem struct {
 	Key     string `json:"key"`              // stable message key
 	Message string `json:"message"`          // English
 	Value   string `json:"value,omitempty"`  // the offending value, shortened
+	// Code, Limit and Count carry what a translated message needs: the
+	// text.Problem's code, limit and count ("text.*" keys) or the
+	// text.Finding's code ("risk.*" keys).
+	Code  string `json:"code,omitempty"`
+	Limit int    `json:"limit,omitempty"`
+	Count int    `json:"count,omitempty"`
 }
 
 // Errors lists every problem found in a file, in line order.
@@ -387,13 +393,15 @@ func validate(tab *table, res Resolver, opts Options, errs *Errors) []Row {
 		} else {
 			if haveAcct {
 				for _, p := range text.Check(acct.Network, txt, acct.TextOptions).Problems {
-					prob(ColText, "text."+p.Code, "", p.Message)
+					errs.add(Problem{Line: rec.line, Column: ColText, Header: headerOf[ColText], Key: "text." + p.Code,
+						Message: p.Message, Code: p.Code, Limit: p.Limit, Count: p.Count})
 				}
 			}
 			fs := text.Risk(txt, opts.RiskConfig)
 			if opts.BlockOnRisk {
 				for _, f := range fs {
-					prob(ColText, "risk."+f.Category, f.Match, fmt.Sprintf("%q: %s", f.Match, f.Why))
+					errs.add(Problem{Line: rec.line, Column: ColText, Header: headerOf[ColText], Key: "risk." + f.Category,
+						Value: f.Match, Message: fmt.Sprintf("%q: %s", f.Match, f.Why), Code: f.Code})
 				}
 			} else if len(fs) > 0 {
 				row.Risks = fs
