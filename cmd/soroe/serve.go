@@ -34,6 +34,7 @@ type serveOptions struct {
 	logLevel   string
 	tlsCert    string
 	tlsKey     string
+	noPublish  bool
 	// ready, when set, is called with the server's URL once it listens
 	// (tests use it to learn the port of "127.0.0.1:0").
 	ready func(url string)
@@ -58,6 +59,7 @@ gracefully.`,
 	f.BoolVar(&o.trustProxy, "trust-proxy", env("SOROE_TRUST_PROXY", "") == "1", "take client addresses from X-Forwarded-For (only behind a reverse proxy; env SOROE_TRUST_PROXY=1)")
 	f.StringVar(&o.tlsCert, "tls-cert", env("SOROE_TLS_CERT", ""), "serve HTTPS with this certificate file (env SOROE_TLS_CERT; usually a reverse proxy does TLS)")
 	f.StringVar(&o.tlsKey, "tls-key", env("SOROE_TLS_KEY", ""), "the certificate's private key file (env SOROE_TLS_KEY)")
+	f.BoolVar(&o.noPublish, "no-publish", env(envPublish, "1") == "0", "serve only: publish no posts from this instance (env SOROE_PUBLISH=0)")
 	f.StringVar(&o.logFormat, "log-format", env("SOROE_LOG_FORMAT", "text"), "log format: text or json (env SOROE_LOG_FORMAT)")
 	f.StringVar(&o.logLevel, "log-level", env("SOROE_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env SOROE_LOG_LEVEL)")
 	return cmd
@@ -114,8 +116,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	log.Info("database ready", "engine", db.Engine, "data", a.where())
+	var demoOrg int64
 	if o.demo {
-		if _, err := demo.Seed(ctx, db); err != nil {
+		if demoOrg, err = demo.Seed(ctx, db); err != nil {
 			return err
 		}
 	}
@@ -130,7 +133,13 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	runner, err := jobs.New(db, jobs.Config{Logger: log, Materials: material.Processor{DB: db}})
+	jcfg := jobs.Config{Logger: log, Materials: material.Processor{DB: db}}
+	stopFakes, err := publishing(ctx, db, box, &jcfg, !o.noPublish, demoOrg, log)
+	if err != nil {
+		return err
+	}
+	defer stopFakes()
+	runner, err := jobs.New(db, jcfg)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,84 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/network"
+	"github.com/soroe/soroe/publish"
+	"github.com/soroe/soroe/secretbox"
+	"github.com/soroe/soroe/store"
+)
+
+// The demo organization's connected accounts: two on fake networks that
+// `serve --demo` runs on loopback (so demo posts really publish), and one
+// that a person posts by hand.
+const (
+	AccountMastodon = "揃え工務店 Mastodon（デモ）"
+	AccountBluesky  = "揃え工務店 Bluesky（デモ）"
+	AccountManual   = "手動投稿（Instagram 担当者が投稿）"
+)
+
+// The credentials the fakes of network/nettest accept (NewMastodon,
+// NewBluesky).
+const (
+	fakeMastodonToken = "token-shop"
+	fakeBlueskyHandle = "shop.bsky.social"
+	fakeBlueskyPass   = "abcd-efgh-ijkl-mnop"
+)
+
+// SeedAccounts connects the demo accounts to orgID once, and at every call
+// points the fake-network ones at fakes (each network's base URL, which
+// changes at each start) with fresh credentials sealed by box. A network
+// missing from fakes gets no account.
+func SeedAccounts(ctx context.Context, db *store.DB, box *secretbox.Box, orgID int64, fakes map[soroe.Network]string) error {
+	have, err := db.Accounts(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	byName := map[string]*soroe.Account{}
+	for _, a := range have {
+		byName[a.Name] = a
+	}
+	for _, d := range []struct {
+		name    string
+		network soroe.Network
+		handle  string
+		creds   network.Credentials
+	}{
+		{AccountMastodon, soroe.NetworkMastodon, "@shop", network.Credentials{AccessToken: fakeMastodonToken}},
+		{AccountBluesky, soroe.NetworkBluesky, fakeBlueskyHandle, network.Credentials{AppPassword: fakeBlueskyPass}},
+		{AccountManual, soroe.NetworkManual, "", network.Credentials{}},
+	} {
+		host, fake := fakes[d.network]
+		if d.network != soroe.NetworkManual && !fake {
+			continue
+		}
+		secret := ""
+		if d.network != soroe.NetworkManual {
+			if secret, err = publish.SealCredentials(box, orgID, d.creds); err != nil {
+				return fmt.Errorf("demo: %s: %w", d.name, err)
+			}
+		}
+		a := byName[d.name]
+		if a == nil {
+			a = &soroe.Account{OrgID: orgID, Network: d.network, Name: d.name, Handle: d.handle, Host: host}
+			if err := db.CreateAccount(ctx, a, secret); err != nil {
+				return fmt.Errorf("demo: %s: %w", d.name, err)
+			}
+			continue
+		}
+		if d.network == soroe.NetworkManual || a.Network != d.network {
+			continue // kept as it is (a member may have changed it)
+		}
+		a.Host, a.Status = host, soroe.AccountOK
+		if err := db.UpdateAccount(ctx, a); err != nil {
+			return fmt.Errorf("demo: %s: %w", d.name, err)
+		}
+		if err := db.SetAccountSecret(ctx, orgID, a.ID, secret); err != nil {
+			return fmt.Errorf("demo: %s: %w", d.name, err)
+		}
+	}
+	return nil
+}
