@@ -85,15 +85,23 @@ func New(o Options) *Client {
 }
 
 // Capabilities: the retry key makes a broadcast idempotent; LINE cannot list
-// past broadcasts, and this adapter sends text only.
+// past broadcasts. Images go as image messages after the text (a broadcast
+// holds 5 messages [V], so 4 images), fetched by LINE from Media.URL,
+// which serves as previewImageUrl too; so an image must meet the preview's
+// limits: JPEG or PNG ≤ 1 MB [M: LINE's image message reference, not in
+// platforms.md; the original may be 10 MB]. Video is refused: a video
+// message needs a separate preview image, which Soroe does not make.
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkLINE, Idempotent: true, CanFindRecent: false}
+	return network.Capabilities{Network: soroe.NetworkLINE, Idempotent: true, CanFindRecent: false,
+		MaxMediaPerPost: 4, MaxImages: 4, MaxImageBytes: 1 << 20, MediaByURL: true,
+		MediaTypes: []string{"image/jpeg", "image/png"}}
 }
 
 // TextLength is s's length as LINE counts it, in UTF-16 code units.
 func TextLength(s string) int { return len(utf16.Encode([]rune(s))) }
 
-// Publish broadcasts p.Text as one text message: POST /v2/bot/message/broadcast.
+// Publish broadcasts p.Text as one text message, followed by one image
+// message per attachment, in one request: POST /v2/bot/message/broadcast.
 // RemoteID is the request ID (X-Line-Request-Id; on a 409 the ID of the
 // accepted request, X-Line-Accepted-Request-Id), which the insight API takes;
 // broadcasts have no URL.
@@ -112,7 +120,18 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 		return network.Published{}, &network.Error{Kind: network.ErrRejected,
 			Reason: "text is longer than 5000 characters (UTF-16 units): " + strconv.Itoa(n)}
 	}
-	body, _ := json.Marshal(map[string]any{"messages": []map[string]string{{"type": "text", "text": p.Text}}})
+	if err := network.CheckMedia(c.Capabilities(), p.Media); err != nil {
+		return network.Published{}, network.MediaError(err)
+	}
+	msgs := []map[string]string{{"type": "text", "text": p.Text}}
+	for _, m := range p.Media {
+		if !strings.HasPrefix(m.URL, "https://") || len(m.URL) > 2000 {
+			return network.Published{}, &network.Error{Kind: network.ErrRejected,
+				Reason: "attachment " + m.Filename + " needs a public HTTPS URL of at most 2000 characters for LINE"}
+		}
+		msgs = append(msgs, map[string]string{"type": "image", "originalContentUrl": m.URL, "previewImageUrl": m.URL})
+	}
+	body, _ := json.Marshal(map[string]any{"messages": msgs})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/v2/bot/message/broadcast", strings.NewReader(string(body)))
 	if err != nil {
 		return network.Published{}, err

@@ -48,6 +48,8 @@ type LINEBroadcast struct {
 	RequestID string
 	RetryKey  string
 	Texts     []string
+	// Images are the image messages' originalContentUrl, in order.
+	Images []string
 }
 
 // LINERequest is what a request carried.
@@ -120,8 +122,10 @@ func (f *LINEFake) handle(w http.ResponseWriter, r *http.Request, reqID, key str
 	}
 	var body struct {
 		Messages []struct {
-			Type string  `json:"type"`
-			Text *string `json:"text"`
+			Type               string  `json:"type"`
+			Text               *string `json:"text"`
+			OriginalContentURL *string `json:"originalContentUrl"`
+			PreviewImageURL    *string `json:"previewImageUrl"`
 		} `json:"messages"`
 		NotificationDisabled bool `json:"notificationDisabled"`
 	}
@@ -135,9 +139,32 @@ func (f *LINEFake) handle(w http.ResponseWriter, r *http.Request, reqID, key str
 		lineError(w, 400, "The request body has 1 error(s)", [2]string{"Size must be between 1 and 5", "messages"})
 		return 400
 	}
-	var texts []string
+	var texts, images []string
 	for i, m := range body.Messages {
 		prop := fmt.Sprintf("messages[%d]", i)
+		if m.Type == "image" {
+			// Image message [M: LINE ImageMessage as remembered, not in platforms.md: both URLs
+			// required, HTTPS, ≤ 2000 characters].
+			for _, u := range []struct {
+				v    *string
+				name string
+			}{{m.OriginalContentURL, "originalContentUrl"}, {m.PreviewImageURL, "previewImageUrl"}} {
+				if u.v == nil || !strings.HasPrefix(*u.v, "https://") || len(*u.v) > 2000 {
+					lineError(w, 400, "The request body has 1 error(s)", [2]string{"Must be an HTTPS URL of at most 2000 characters", prop + "." + u.name})
+					return 400
+				}
+			}
+			if m.Text != nil {
+				lineError(w, 400, "The request body has 1 error(s)", [2]string{"Unknown property", prop + ".text"})
+				return 400
+			}
+			images = append(images, *m.OriginalContentURL)
+			continue
+		}
+		if m.OriginalContentURL != nil || m.PreviewImageURL != nil {
+			lineError(w, 400, "The request body has 1 error(s)", [2]string{"Unknown property", prop})
+			return 400
+		}
 		if m.Type != "text" {
 			lineError(w, 400, "The request body has 1 error(s)", [2]string{"Invalid type", prop + ".type"})
 			return 400
@@ -173,7 +200,7 @@ func (f *LINEFake) handle(w http.ResponseWriter, r *http.Request, reqID, key str
 		lineError(w, 429, "The API rate limit has been exceeded. Try again later.")
 		return 429
 	}
-	f.Broadcasts = append(f.Broadcasts, LINEBroadcast{RequestID: reqID, RetryKey: key, Texts: texts})
+	f.Broadcasts = append(f.Broadcasts, LINEBroadcast{RequestID: reqID, RetryKey: key, Texts: texts, Images: images})
 	if key != "" {
 		f.accepted[key] = reqID
 	}
