@@ -75,9 +75,12 @@ func New(o Options) *Client {
 	return c
 }
 
-// Capabilities: not idempotent, no recent-post lookup (yet).
+// Capabilities: not idempotent, no recent-post lookup (yet). No media yet:
+// the Images API upload (initializeUpload → PUT → content.media /
+// multiImage) is not built, so a post with attachments is refused rather
+// than sent without them.
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkLinkedIn, MaxMediaPerPost: 20}
+	return network.Capabilities{Network: soroe.NetworkLinkedIn}
 }
 
 // Author is the URN the account posts as: the Session's "author"
@@ -116,6 +119,9 @@ func Escape(s string) string {
 func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post) (network.Published, error) {
 	if r := text.Check(soroe.NetworkLinkedIn, p.Text, text.Options{}); !r.Valid {
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: r.Problems[0].Message}
+	}
+	if err := network.CheckMedia(c.Capabilities(), p.Media); err != nil {
+		return network.Published{}, network.MediaError(err)
 	}
 	author := Author(a)
 	if author == "" {
