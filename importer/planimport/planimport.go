@@ -16,6 +16,9 @@
 //	template      optional  型, テンプレート
 //	link          optional  リンク, url
 //
+// Two rows with the same account, time and text are a mistake (key
+// duplicate_row, on the later one).
+//
 // Decision on other columns: an unknown column is an error naming it (key
 // unknown_column), because a misspelt optional column ("goals", "リンク先")
 // would otherwise be dropped silently from every row. A column whose header
@@ -109,6 +112,7 @@ const (
 	KeyUnknownGoal     = "unknown_goal"
 	KeyUnknownTemplate = "unknown_template"
 	KeyInvalidLink     = "invalid_link"
+	KeyDuplicateRow    = "duplicate_row" // the same account, time and text as an earlier line (Value: that line)
 )
 
 // AccountRef is what the Resolver knows of a connected account.
@@ -338,6 +342,12 @@ func validate(tab *table, res Resolver, opts Options, errs *Errors) []Row {
 	goals := map[string]idResult{}
 	templates := map[string]idResult{}
 	rows := make([]Row, 0, len(tab.records))
+	type rowKey struct {
+		account int64
+		at      int64
+		text    string
+	}
+	firstLine := map[rowKey]int{}
 	for _, rec := range tab.records {
 		bad := len(errs.Problems)
 		cell := func(c string) string {
@@ -436,6 +446,15 @@ func validate(tab *table, res Resolver, opts Options, errs *Errors) []Row {
 				prob(ColLink, KeyInvalidLink, v, "The link must be a full http:// or https:// address.")
 			}
 			row.Link = v
+		}
+		if haveAcct && !row.ScheduledAt.IsZero() && txt != "" {
+			k := rowKey{row.AccountID, row.ScheduledAt.UnixMicro(), txt}
+			if l, dup := firstLine[k]; dup {
+				errs.add(Problem{Line: rec.line, Key: KeyDuplicateRow, Value: fmt.Sprint(l),
+					Message: fmt.Sprintf("The same account, time and text as line %d.", l)})
+			} else {
+				firstLine[k] = rec.line
+			}
 		}
 		if len(errs.Problems) == bad {
 			rows = append(rows, row)
