@@ -48,6 +48,8 @@ type Config struct {
 	Materials MaterialProcessor
 	// Publish turns publishing on (see PublishConfig).
 	Publish PublishConfig
+	// Accounts turns the account health job on (see AccountsConfig).
+	Accounts *AccountsConfig
 }
 
 const (
@@ -88,6 +90,7 @@ type Runner struct {
 	client    riverClient
 	materials MaterialProcessor
 	publish   PublishConfig
+	accounts  *AccountsConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -96,7 +99,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -133,6 +136,7 @@ func (r *Runner) workers() *river.Workers {
 	river.AddWorker(w, &cleanUpWorker{db: r.db, log: r.log})
 	river.AddWorker(w, &materialWorker{db: r.db, p: r.materials, log: r.log})
 	addPublishWorkers(w, r)
+	addAccountWorkers(w, r)
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -142,7 +146,7 @@ func (r *Runner) workers() *river.Workers {
 func periodicJobs(cfg Config) []*river.PeriodicJob {
 	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}, publishJobs(cfg.Publish)...)
+	}, append(publishJobs(cfg.Publish), accountJobs(cfg.Accounts)...)...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.
