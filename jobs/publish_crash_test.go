@@ -147,7 +147,9 @@ func TestPublishCrashChild(t *testing.T) {
 	select {} // until killed
 }
 
-// TestPublishCrash schedules 200 posts due now, starts a publishing process
+// TestPublishCrash is the jobs package's own crash test (cmd/soroe's
+// TestPublishCrashServe kills the whole server the same way). It schedules
+// 200 posts due now, starts a publishing process
 // against a network without idempotency keys, kills it (SIGKILL) while it
 // publishes, and starts another: every post reaches the network exactly
 // once — the ones cut off mid-call become unconfirmed and are found on
@@ -236,6 +238,12 @@ func TestPublishCrash(t *testing.T) {
 				t.Log("no attempt was cut off mid-call this time")
 			}
 
+			// The killed child was River's leader; its leadership would
+			// outlive it by River's TTL (about 15 s), pausing the
+			// dispatcher. Clear it as its expiry would.
+			if _, err := db.Writer().ExecContext(ctx, "DELETE FROM river_leader"); err != nil {
+				t.Fatal(err)
+			}
 			start()
 			if e == store.Postgres {
 				start() // two instances on one PostgreSQL
