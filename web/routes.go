@@ -59,6 +59,7 @@ func (s *Server) register() error {
 		s.registerTextCheck(),
 		s.registerGenerate(),
 		s.registerMaterials(),
+		s.registerImport(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
