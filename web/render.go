@@ -53,6 +53,19 @@ func (s *Server) funcs() template.FuncMap {
 		"now":     func() time.Time { return s.now() },
 		"icon":    icon,
 		"inc":     func(i int) int { return i + 1 }, // 0-based offsets shown 1-based
+		"localInput": func(t *time.Time, o *soroe.Org) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(o.Location()).Format("2006-01-02T15:04")
+		},
+		"excerpt": func(s string, n int) string {
+			r := []rune(strings.Join(strings.Fields(s), " "))
+			if len(r) <= n {
+				return string(r)
+			}
+			return string(r[:n]) + "…"
+		},
 		"initial": func(name string) string {
 			for _, r := range name {
 				return strings.ToUpper(string(r))
@@ -74,6 +87,8 @@ var icons = map[string]string{
 	"pen":      `<path d="M4 20h4L19 9l-4-4L4 16v4Z"/><path d="m13.5 6.5 4 4"/>`,
 	"target":   `<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="5"/><circle cx="12" cy="12" r="1.5"/>`,
 	"layers":   `<path d="m12 3 9 5-9 5-9-5 9-5Z"/><path d="m3 13 9 5 9-5"/>`,
+	"send":     `<path d="M21 3 3 10.5l7 2.5 2.5 7L21 3Z"/><path d="m10 13 4.5-4.5"/>`,
+	"bell":     `<path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4l2-2Z"/><path d="M10 21h4"/>`,
 	"calendar": `<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>`,
 }
 
@@ -96,6 +111,7 @@ type page struct {
 	Form   url.Values
 	Errors map[string]string // field → message key
 	Demo   bool
+	Unread int // the member's unread notifications
 }
 
 type navItem struct {
@@ -111,7 +127,9 @@ var nav = []struct {
 	{"/", "nav.home", "home", soroe.ActHome},
 	{"/goals", "nav.goals", "target", soroe.ActGoalRead},
 	{"/templates", "nav.templates", "layers", soroe.ActTemplateRead},
+	{"/posts", "nav.posts", "send", soroe.ActPostRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
+	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},
 	{"/materials", "nav.materials", "file", soroe.ActMaterialRead},
 	{"/check", "nav.check", "check", soroe.ActTextCheck},
 	{"/members", "nav.members", "users", soroe.ActMemberRead},
@@ -161,6 +179,9 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string, d
 		p.Flash = s.sessions.PopString(r.Context(), sessFlash)
 	}
 	if id.User != nil && id.Org != nil {
+		if _, n, err := s.db.Notifications(r.Context(), id.Org.ID, id.User.ID, 0); err == nil {
+			p.Unread = n
+		}
 		for _, n := range nav {
 			if soroe.Can(id.Role, n.Act) {
 				active := r.URL.Path == n.Href || (n.Href != "/" && strings.HasPrefix(r.URL.Path, n.Href))
@@ -246,6 +267,8 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, 
 		status = http.StatusNotFound
 	case soroe.EConflict:
 		status = http.StatusConflict
+	case soroe.EForbidden:
+		status = http.StatusForbidden
 	case soroe.ETooMany:
 		status = http.StatusTooManyRequests
 	}

@@ -119,6 +119,12 @@ func walkPath(rt Route, f *fixture) (string, error) {
 	return p, err
 }
 
+// walkDomainRefusals are routes (method and pattern) whose fixture object
+// may not be in the state the route changes: past the role gate they may
+// answer 409 or 422 (a post that is not a draft cannot be submitted), which
+// the walk then counts as getting through.
+var walkDomainRefusals = map[string]bool{}
+
 // walkBodies are valid small bodies for the API's unsafe routes; each
 // area's test file adds its own in an init function.
 var walkBodies = map[string]string{
@@ -276,7 +282,8 @@ func check(r *resp, rt Route, c caller, want outcome, f *fixture) error {
 		if r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden || toLogin {
 			return fmt.Errorf("refused: %s (Location %q)", r, loc)
 		}
-		if want == outSuccess && r.Status >= 400 {
+		domain := walkDomainRefusals[rt.Method+" "+rt.Pattern] && (r.Status == http.StatusConflict || r.Status == http.StatusUnprocessableEntity)
+		if want == outSuccess && r.Status >= 400 && !domain {
 			return fmt.Errorf("failed: %s", r)
 		}
 	case outLogin:

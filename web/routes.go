@@ -59,7 +59,10 @@ func (s *Server) register() error {
 		s.registerTextCheck(),
 		s.registerGenerate(),
 		s.registerMaterials(),
+		s.registerAccounts(),
 		s.registerImport(),
+		s.registerPosts(),
+		s.registerCalendar(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),

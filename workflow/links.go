@@ -21,7 +21,7 @@ const MediaLinkTTL = 24 * time.Hour
 
 // Errors of signed links.
 var (
-	ErrNoSecretKey = &soroe.Error{Code: soroe.EInvalid, Message: "secret_key_missing"}
+	ErrNoSecretKey = &soroe.Error{Code: soroe.EInvalid, Message: "signing_key_missing"}
 	ErrLinkInvalid = &soroe.Error{Code: soroe.ENotFound, Message: "link_invalid"}
 	ErrLinkExpired = &soroe.Error{Code: soroe.EInvalid, Message: "link_expired"}
 	ErrLinkStale   = &soroe.Error{Code: soroe.EConflict, Message: "link_stale"}

@@ -273,6 +273,19 @@ func (s *Service) Decide(ctx context.Context, orgID int64, id int64, d store.Dec
 	if err != nil {
 		return nil, nil, err
 	}
+	if p.State == soroe.PostInReview {
+		if d.UserID != 0 {
+			members, err := s.DB.Members(ctx, orgID)
+			if err != nil {
+				return nil, nil, err
+			}
+			if !soroe.MayDecide(p.Steps, p.Step, members, d.UserID) {
+				return nil, nil, ErrNotApprover
+			}
+		} else if p.Step >= len(p.Steps) || !slices.ContainsFunc(p.Steps[p.Step].Guests, func(g soroe.Guest) bool { return g.Email == d.Guest.Email }) {
+			return nil, nil, ErrNotApprover
+		}
+	}
 	var rep *Report
 	if d.Decision == soroe.DecisionApprove {
 		rep, err = s.checkStored(ctx, p)

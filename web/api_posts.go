@@ -1,0 +1,563 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
+	"github.com/soroe/soroe/workflow"
+)
+
+// postOut is a post as the API shows it.
+type postOut struct {
+	*soroe.Post
+	Targets   []*soroe.Target      `json:"targets"`
+	Media     []*soroe.Media       `json:"media,omitempty"`
+	Approvals []*soroe.Approval    `json:"approvals,omitempty"`
+	Progress  []soroe.StepProgress `json:"progress,omitempty"`
+	Check     *workflow.Report     `json:"check,omitempty"`
+}
+
+// postInput is the body of create and update calls.
+type postInput struct {
+	GoalID      *int64        `json:"goal_id"`
+	TemplateID  *int64        `json:"template_id"`
+	Text        string        `json:"text"`
+	Link        string        `json:"link"`
+	ScheduledAt *time.Time    `json:"scheduled_at"`
+	SlotAt      *time.Time    `json:"slot_at"`
+	Targets     []targetInput `json:"targets"`
+	// Submit sends the post to review at once (create only).
+	Submit bool `json:"submit"`
+}
+
+type targetInput struct {
+	AccountID int64  `json:"account_id"`
+	Text      string `json:"text"` // empty: the post's text
+}
+
+func (in postInput) post() (*soroe.Post, []*soroe.Target) {
+	p := &soroe.Post{GoalID: in.GoalID, TemplateID: in.TemplateID, Text: strings.TrimSpace(in.Text), Link: strings.TrimSpace(in.Link),
+		ScheduledAt: in.ScheduledAt, SlotAt: in.SlotAt}
+	var ts []*soroe.Target
+	for _, t := range in.Targets {
+		text := strings.TrimSpace(t.Text)
+		if text == "" {
+			text = p.Text
+		}
+		ts = append(ts, &soroe.Target{AccountID: t.AccountID, Text: text})
+	}
+	return p, ts
+}
+
+// postOutput loads a post for the API; detail adds approvals, progress and
+// the check.
+func (s *Server) postOutput(r *http.Request, id int64, detail bool) (*postOut, error) {
+	ctx, org := r.Context(), who(r).Org
+	p, err := s.db.Post(ctx, org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &postOut{Post: p}
+	if out.Targets, err = s.db.Targets(ctx, org.ID, id); err != nil {
+		return nil, err
+	}
+	out.Targets = nonNil(out.Targets)
+	if out.Media, err = s.db.PostMedia(ctx, org.ID, id); err != nil {
+		return nil, err
+	}
+	if !detail {
+		return out, nil
+	}
+	if out.Approvals, err = s.db.Approvals(ctx, org.ID, id, 0); err != nil {
+		return nil, err
+	}
+	if len(p.Steps) > 0 {
+		members, err := s.db.Members(ctx, org.ID)
+		if err != nil {
+			return nil, err
+		}
+		var round []*soroe.Approval
+		for _, a := range out.Approvals {
+			if a.Round == p.Round {
+				round = append(round, a)
+			}
+		}
+		out.Progress, _ = soroe.Progress(p.Steps, members, round)
+	}
+	if len(out.Targets) > 0 {
+		if out.Check, err = s.wf().Check(ctx, org.ID, out.Targets, len(out.Media) > 0); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiPosts(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.PostFilter{OrgID: who(r).Org.ID, Network: soroe.Network(q.Get("network")), Newest: q.Get("order") != "asc"}
+	if v := q.Get("state"); v != "" {
+		f.States = strings.Split(v, ",")
+	}
+	for name, dst := range map[string]*int64{"goal": &f.GoalID, "template": &f.TemplateID, "author": &f.AuthorID, "account": &f.AccountID} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				s.problem(w, r, http.StatusBadRequest, "bad_query", name+" must be an ID", name)
+				return
+			}
+			*dst = n
+		}
+	}
+	for name, dst := range map[string]*time.Time{"from": &f.From, "to": &f.To} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				s.problem(w, r, http.StatusBadRequest, "bad_query", name+" must be an RFC 3339 time", name)
+				return
+			}
+			*dst = t
+		}
+	}
+	f.Limit, _ = strconv.Atoi(q.Get("limit"))
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	posts, targets, total, err := s.db.Posts(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]*postOut, len(posts))
+	for i, p := range posts {
+		out[i] = &postOut{Post: p, Targets: nonNil(targets[p.ID])}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"posts": out, "total": total})
+}
+
+// apiCreatePost creates a draft (and submits it with "submit": true). An
+// Idempotency-Key header makes a retry of the same call answer the first
+// call's reply instead of creating a second post; the same key with a
+// different body is refused (422).
+func (s *Server) apiCreatePost(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	if err != nil {
+		s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", "The body is over 1 MiB.", "")
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	id := who(r)
+	const route = "POST /api/v1/posts"
+	if key != "" {
+		if len(key) > 255 {
+			s.problem(w, r, http.StatusBadRequest, "bad_idempotency_key", "Idempotency-Key is at most 255 characters.", "")
+			return
+		}
+		sum := sha256.Sum256(body)
+		fp := hex.EncodeToString(sum[:])
+		prev, err := s.db.ReserveIdempotencyKey(r.Context(), id.User.ID, id.Org.ID, key, route, fp)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		switch {
+		case prev == nil:
+		case prev.Fingerprint != fp:
+			s.problem(w, r, http.StatusUnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was used with a different body.", "")
+			return
+		case prev.Status == 0:
+			s.problem(w, r, http.StatusConflict, "idempotency_key_in_progress", "A request with this Idempotency-Key is still being processed; retry later.", "")
+			return
+		default:
+			w.Header().Set("Idempotent-Replayed", "true")
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(prev.Status)
+			_, _ = io.WriteString(w, prev.Body)
+			return
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		s.createPost(rec, r)
+		if rec.status >= 500 {
+			_ = s.db.ReleaseIdempotencyKey(r.Context(), id.User.ID, id.Org.ID, key, route)
+			return
+		}
+		if err := s.db.CompleteIdempotencyKey(r.Context(), id.User.ID, id.Org.ID, key, route, rec.status, rec.body.String()); err != nil {
+			s.log.Error("saving an idempotent reply", "err", err)
+		}
+		return
+	}
+	s.createPost(w, r)
+}
+
+// recorder keeps a copy of a reply.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (rec *recorder) WriteHeader(status int) {
+	rec.status = status
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	rec.body.Write(b)
+	return rec.ResponseWriter.Write(b)
+}
+
+func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
+	var in postInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	p, targets := in.post()
+	if err := s.wf().Create(r.Context(), actor(r), p, targets); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if in.Submit {
+		if _, rep, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {
+			s.checkProblem(w, r, err, rep)
+			return
+		}
+	}
+	out, err := s.postOutput(r, p.ID, true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// checkProblem answers a workflow error, with the check report when the
+// checks refused the change.
+func (s *Server) checkProblem(w http.ResponseWriter, r *http.Request, err error, rep *workflow.Report) {
+	var e *soroe.Error
+	if rep == nil || !errors.As(err, &e) || e.Code != soroe.EInvalid {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type": "https://soroe.invalid/problems/" + e.Code, "title": http.StatusText(http.StatusUnprocessableEntity),
+		"status": http.StatusUnprocessableEntity, "code": e.Code, "field": e.Field,
+		"detail": s.cat.T("en", "error."+e.Message), "check": rep,
+	})
+}
+
+func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out, err := s.postOutput(r, id, true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiUpdatePost replaces a post's content (the whole of postInput; an
+// approved or scheduled post goes back to review).
+func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in postInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	p, targets := in.post()
+	p.ID = id
+	if _, err := s.wf().Update(r.Context(), actor(r), p, targets); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+func (s *Server) apiDeletePost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err == nil {
+		err = s.wf().Delete(r.Context(), actor(r), id)
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiSubmitPost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if _, rep, err := s.wf().Submit(r.Context(), actor(r), id); err != nil {
+		s.checkProblem(w, r, err, rep)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+// decisionInput is the body of approve and reject. Round and step, when
+// given, must be those the post waits at (a stale page's decision is
+// refused with 409); omitted, the current ones are decided.
+type decisionInput struct {
+	Comment string `json:"comment"`
+	Round   *int   `json:"round"`
+	Step    *int   `json:"step"`
+}
+
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, decision string) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in decisionInput
+	if r.ContentLength != 0 && !s.decode(w, r, &in) {
+		return
+	}
+	p, err := s.db.Post(r.Context(), who(r).Org.ID, id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	d := store.Decision{Round: p.Round, Step: p.Step, UserID: who(r).User.ID, Decision: decision, Comment: in.Comment}
+	if in.Round != nil {
+		d.Round = *in.Round
+	}
+	if in.Step != nil {
+		d.Step = *in.Step
+	}
+	if _, rep, err := s.wf().Decide(r.Context(), who(r).Org.ID, id, d); err != nil {
+		s.checkProblem(w, r, err, rep)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+func (s *Server) apiApprovePost(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, soroe.DecisionApprove)
+}
+
+func (s *Server) apiRejectPost(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, soroe.DecisionReject)
+}
+
+func (s *Server) apiGuestLink(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in struct {
+		Email      string `json:"email"`
+		TTLSeconds int64  `json:"ttl_seconds"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	ttl := time.Duration(in.TTLSeconds) * time.Second
+	if ttl > 30*24*time.Hour {
+		s.problem(w, r, http.StatusUnprocessableEntity, soroe.EInvalid, "ttl_seconds is at most 30 days.", "ttl_seconds")
+		return
+	}
+	tok, c, err := s.wf().GuestLink(r.Context(), s.cfg.Secrets, actor(r), id, strings.ToLower(strings.TrimSpace(in.Email)), ttl)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"url": s.absURL(r, "/guest/"+tok), "email": c.Email, "name": c.Name,
+		"round": c.Round, "step": c.Step, "expires_at": time.Unix(c.Expires, 0).UTC()})
+}
+
+func (s *Server) apiSchedulePost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in struct {
+		ScheduledAt time.Time `json:"scheduled_at"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if in.ScheduledAt.IsZero() {
+		s.apiError(w, r, soroe.Invalid("scheduled_at", "required"))
+		return
+	}
+	if err := s.wf().Schedule(r.Context(), actor(r), id, in.ScheduledAt); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+func (s *Server) apiUnschedulePost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err == nil {
+		err = s.wf().Unschedule(r.Context(), actor(r), id)
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+func (s *Server) apiPostHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err == nil {
+		_, err = s.db.Post(r.Context(), who(r).Org.ID, id)
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	evs, err := s.db.PostEvents(r.Context(), who(r).Org.ID, id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"history": nonNil(evs)})
+}
+
+func (s *Server) apiPostComments(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err == nil {
+		_, err = s.db.Post(r.Context(), who(r).Org.ID, id)
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	cs, err := s.db.Comments(r.Context(), who(r).Org.ID, id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"comments": nonNil(cs)})
+}
+
+func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in struct {
+		Body     string `json:"body"`
+		ParentID *int64 `json:"parent_id"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	c := &soroe.Comment{PostID: id, Body: in.Body, ParentID: in.ParentID}
+	if err := s.wf().Comment(r.Context(), actor(r), c); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *Server) apiAddMedia(w http.ResponseWriter, r *http.Request) {
+	m, _, err := s.addMedia(w, r)
+	if err != nil {
+		if soroe.ErrorMessage(err) == "media_too_large" {
+			s.problem(w, r, http.StatusRequestEntityTooLarge, "too_large", s.cat.T("en", "error.media_too_large"), "file")
+			return
+		}
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (s *Server) apiRecordURL(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	tid, err := pathID(r, "target")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in struct {
+		URL string `json:"url"`
+	}
+	if !s.decode(w, r, &in) {
+		return
+	}
+	if err := s.recordURL(r, id, tid, in.URL); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.apiPost(w, r)
+}
+
+func (s *Server) apiCheckPost(w http.ResponseWriter, r *http.Request) {
+	var in postInput
+	if !s.decode(w, r, &in) {
+		return
+	}
+	_, targets := in.post()
+	rep, err := s.wf().Check(r.Context(), who(r).Org.ID, targets, false)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
+	id := who(r)
+	ns, unread, err := s.db.Notifications(r.Context(), id.Org.ID, id.User.ID, 100)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]map[string]any, len(ns))
+	for i, v := range s.notificationViews(r, ns) {
+		out[i] = map[string]any{"id": v.ID, "kind": v.Kind, "text": v.Text, "post_id": v.PostID, "account_id": v.AccountID,
+			"params": v.Params, "created_at": v.CreatedAt, "read_at": v.ReadAt}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notifications": out, "unread": unread})
+}
+
+func (s *Server) apiNotificationsRead(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		IDs []int64 `json:"ids"`
+	}
+	if r.ContentLength != 0 && !s.decode(w, r, &in) {
+		return
+	}
+	id := who(r)
+	if err := s.db.MarkNotificationsRead(r.Context(), id.Org.ID, id.User.ID, in.IDs...); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,52 @@
+// Posts: the editor's checks as you type. The form's fields (text,
+// per-account variants, chosen accounts) go to POST /posts/check, which
+// answers each account's length, problems and risk findings.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-post-form]");
+  if (!form) return;
+  var box = form.querySelector("[data-live-check]");
+  var list = form.querySelector("[data-live-lines]");
+  var timer = null;
+  var seq = 0;
+
+  function text(el, s) { el.textContent = s; return el; }
+
+  function render(rep) {
+    list.innerHTML = "";
+    (rep.targets || []).forEach(function (t) {
+      var li = document.createElement("li");
+      li.className = t.valid ? "ok" : "ng";
+      var head = document.createElement("strong");
+      text(head, t.account + " (" + t.network + ")");
+      li.appendChild(head);
+      if (t.limit) li.appendChild(document.createTextNode(" " + t.length + " / " + t.limit));
+      t.problems.concat(t.risks).forEach(function (p, i) {
+        li.appendChild(document.createElement("br"));
+        var span = document.createElement("span");
+        span.className = i < t.problems.length ? "field-error" : "risk";
+        li.appendChild(text(span, p));
+      });
+      list.appendChild(li);
+    });
+    box.hidden = !(rep.targets && rep.targets.length);
+  }
+
+  function check() {
+    var data = new URLSearchParams(new FormData(form));
+    var mine = ++seq;
+    fetch("/posts/check", { method: "POST", body: data, credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" } })
+      .then(function (r) { return r.json(); })
+      .then(function (rep) { if (mine === seq) render(rep); })
+      .catch(function () {});
+  }
+
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(check, 350);
+  }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  check();
+})();

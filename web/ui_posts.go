@@ -1,0 +1,938 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
+	"github.com/soroe/soroe/workflow"
+)
+
+// registerPosts registers the posts: the list, the editor (main text and
+// per-account variants, media, link, time), the post page (approval steps,
+// guest links, scheduling, comments, history), notifications, the guest
+// approver's page and public media links; and the API (api_posts.go).
+func (s *Server) registerPosts() error {
+	read, write, comment, approve := soroe.ActPostRead, soroe.ActPostWrite, soroe.ActPostComment, soroe.ActPostApprove
+	return errors.Join(
+		s.ui("GET /posts", read, s.postList),
+		s.ui("GET /posts/new", write, s.postNew),
+		s.ui("POST /posts/new", write, s.postNewPrefilled),
+		s.ui("POST /posts", write, s.postCreate),
+		s.ui("POST /posts/check", soroe.ActTextCheck, s.postCheckLive),
+		s.ui("GET /posts/{post}", read, s.postPage),
+		s.ui("GET /posts/{post}/edit", write, s.postEdit),
+		s.ui("POST /posts/{post}", write, s.postUpdate),
+		s.ui("POST /posts/{post}/submit", write, s.postSubmit),
+		s.ui("POST /posts/{post}/decide", approve, s.postDecide),
+		s.ui("POST /posts/{post}/guest-link", approve, s.postGuestLink),
+		s.ui("POST /posts/{post}/schedule", write, s.postSchedule),
+		s.ui("POST /posts/{post}/unschedule", write, s.postUnschedule),
+		s.ui("POST /posts/{post}/delete", write, s.postDelete),
+		s.ui("POST /posts/{post}/comments", comment, s.postComment),
+		s.ui("POST /posts/{post}/media", write, s.postMediaUpload),
+		s.ui("POST /posts/{post}/media/{media}/delete", write, s.postMediaDelete),
+		s.ui("GET /posts/{post}/media/{media}", read, s.postMediaFile),
+		s.ui("POST /posts/{post}/targets/{target}/url", write, s.postRecordURL),
+		s.ui("GET /notifications", soroe.ActNotificationOwn, s.notificationList),
+		s.ui("POST /notifications/read", soroe.ActNotificationOwn, s.notificationsRead),
+		s.ui("GET /guest/{token}", soroe.ActPublic, s.guestPage),
+		s.ui("POST /guest/{token}", soroe.ActPublic, s.guestDecide),
+		s.ui("GET /guest/{token}/media/{media}", soroe.ActPublic, s.guestMedia),
+		s.handle("GET /m/{token}", soroe.ActPublic, false, http.HandlerFunc(s.publicMedia)),
+
+		s.api("GET /api/v1/posts", read, s.apiPosts),
+		s.api("POST /api/v1/posts", write, s.apiCreatePost),
+		s.api("POST /api/v1/posts/check", soroe.ActTextCheck, s.apiCheckPost),
+		s.api("GET /api/v1/posts/{post}", read, s.apiPost),
+		s.api("PATCH /api/v1/posts/{post}", write, s.apiUpdatePost),
+		s.api("DELETE /api/v1/posts/{post}", write, s.apiDeletePost),
+		s.api("POST /api/v1/posts/{post}/submit", write, s.apiSubmitPost),
+		s.api("POST /api/v1/posts/{post}/approve", approve, s.apiApprovePost),
+		s.api("POST /api/v1/posts/{post}/reject", approve, s.apiRejectPost),
+		s.api("POST /api/v1/posts/{post}/guest-links", approve, s.apiGuestLink),
+		s.api("POST /api/v1/posts/{post}/schedule", write, s.apiSchedulePost),
+		s.api("POST /api/v1/posts/{post}/unschedule", write, s.apiUnschedulePost),
+		s.api("GET /api/v1/posts/{post}/history", read, s.apiPostHistory),
+		s.api("GET /api/v1/posts/{post}/comments", read, s.apiPostComments),
+		s.api("POST /api/v1/posts/{post}/comments", comment, s.apiAddComment),
+		s.api("POST /api/v1/posts/{post}/media", write, s.apiAddMedia),
+		s.api("POST /api/v1/posts/{post}/targets/{target}/url", write, s.apiRecordURL),
+		s.api("GET /api/v1/notifications", soroe.ActNotificationOwn, s.apiNotifications),
+		s.api("POST /api/v1/notifications/read", soroe.ActNotificationOwn, s.apiNotificationsRead),
+	)
+}
+
+// wf is the workflow service over the server's store.
+func (s *Server) wf() *workflow.Service { return &workflow.Service{DB: s.db} }
+
+// actor is the caller as the workflow sees them.
+func actor(r *http.Request) workflow.Actor {
+	id := who(r)
+	return workflow.Actor{UserID: id.User.ID, OrgID: id.Org.ID, Role: id.Role}
+}
+
+// ---- Loading ----
+
+// postView is a post with everything its pages show.
+type postView struct {
+	*soroe.Post
+	Targets   []*targetView
+	Media     []*soroe.Media
+	Author    string
+	Template  *soroe.Template
+	Goal      *soroe.Goal
+	Progress  []stepView
+	Approvals []*soroe.Approval
+	Editable  bool // nothing has gone out
+	Report    *workflow.Report
+}
+
+type targetView struct {
+	*soroe.Target
+	Account *soroe.Account
+}
+
+type stepView struct {
+	soroe.StepProgress
+	Current  bool
+	Approved []string // names
+	Waiting  []string // names of members still to decide
+	Guests   []soroe.Guest
+	Decided  map[string]bool // guest email → approved
+}
+
+// loadPost reads the {post} of the path with its targets and media.
+func (s *Server) loadPost(r *http.Request) (*postView, error) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		return nil, err
+	}
+	org := who(r).Org
+	ctx := r.Context()
+	p, err := s.db.Post(ctx, org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &postView{Post: p}
+	targets, err := s.db.Targets(ctx, org.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := s.db.Accounts(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range targets {
+		tv := &targetView{Target: t}
+		if i := slices.IndexFunc(accounts, func(a *soroe.Account) bool { return a.ID == t.AccountID }); i >= 0 {
+			tv.Account = accounts[i]
+		}
+		v.Targets = append(v.Targets, tv)
+	}
+	v.Editable = p.Editable(targets)
+	if v.Media, err = s.db.PostMedia(ctx, org.ID, id); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// loadPostDetail adds what the post page shows: author, 型, goal, the
+// approval progress with names, and the check.
+func (s *Server) loadPostDetail(r *http.Request, v *postView) error {
+	ctx, org := r.Context(), who(r).Org
+	members, err := s.db.Members(ctx, org.ID)
+	if err != nil {
+		return err
+	}
+	name := func(id int64) string {
+		for _, m := range members {
+			if m.UserID == id {
+				return m.Name
+			}
+		}
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	v.Author = name(v.AuthorID)
+	if v.TemplateID != nil {
+		if t, err := s.db.Template(ctx, org.ID, *v.TemplateID, v.TemplateVersion); err == nil {
+			v.Template = t
+		}
+	}
+	if v.GoalID != nil {
+		if g, err := s.db.Goal(ctx, org.ID, *v.GoalID); err == nil {
+			v.Goal = g
+		}
+	}
+	if v.Approvals, err = s.db.Approvals(ctx, org.ID, v.ID, 0); err != nil {
+		return err
+	}
+	var round []*soroe.Approval
+	for _, a := range v.Approvals {
+		if a.Round == v.Round {
+			round = append(round, a)
+		}
+	}
+	steps := v.Steps
+	if len(steps) == 0 {
+		if steps, err = s.wf().Steps(ctx, v.Post); err != nil {
+			return err
+		}
+	}
+	prog, _ := soroe.Progress(steps, members, round)
+	for i, sp := range prog {
+		sv := stepView{StepProgress: sp, Current: v.State == soroe.PostInReview && i == v.Step, Guests: sp.Step.Guests, Decided: map[string]bool{}}
+		for _, id := range sp.Approved {
+			sv.Approved = append(sv.Approved, name(id))
+		}
+		for _, g := range sp.Guests {
+			sv.Decided[g] = true
+			sv.Approved = append(sv.Approved, guestName(sp.Step.Guests, g))
+		}
+		for _, id := range sp.Waiting {
+			sv.Waiting = append(sv.Waiting, name(id))
+		}
+		v.Progress = append(v.Progress, sv)
+	}
+	if len(v.Targets) > 0 {
+		ts := make([]*soroe.Target, len(v.Targets))
+		for i, t := range v.Targets {
+			ts[i] = t.Target
+		}
+		if v.Report, err = s.wf().Check(ctx, org.ID, ts, len(v.Media) > 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func guestName(gs []soroe.Guest, email string) string {
+	for _, g := range gs {
+		if g.Email == email {
+			return g.Name
+		}
+	}
+	return email
+}
+
+// ---- The list ----
+
+type postListData struct {
+	Tab      string
+	Tabs     []postTab
+	Posts    []*postRow
+	Total    int
+	Goals    []*soroe.Goal
+	Accounts []*soroe.Account
+	Filter   url.Values
+}
+
+type postTab struct {
+	Key, Label string
+	Active     bool
+}
+
+type postRow struct {
+	*soroe.Post
+	Targets []*targetView
+	Author  string
+}
+
+// postTabs are the list's tabs: their states.
+var postTabs = []struct {
+	Key    string
+	States []string
+}{
+	{"all", nil},
+	{"review", []string{soroe.PostInReview}},
+	{"draft", []string{soroe.PostDraft}},
+	{"approved", []string{soroe.PostApproved}},
+	{"scheduled", []string{soroe.PostScheduled}},
+	{"published", []string{soroe.PostPublished}},
+	{"failed", []string{soroe.PostFailed}},
+}
+
+func (s *Server) postList(w http.ResponseWriter, r *http.Request) {
+	ctx, org, l := r.Context(), who(r).Org, lang(r)
+	q := r.URL.Query()
+	tab := q.Get("tab")
+	f := store.PostFilter{OrgID: org.ID, Newest: true, Limit: 200, Network: soroe.Network(q.Get("network"))}
+	d := &postListData{Filter: q}
+	for _, t := range postTabs {
+		active := t.Key == tab || (tab == "" && t.Key == "all")
+		if active {
+			f.States = t.States
+		}
+		d.Tabs = append(d.Tabs, postTab{Key: t.Key, Label: s.cat.T(l, "posts.tab."+t.Key), Active: active})
+	}
+	d.Tab = tab
+	if id, err := strconv.ParseInt(q.Get("goal"), 10, 64); err == nil {
+		f.GoalID = id
+	}
+	if id, err := strconv.ParseInt(q.Get("account"), 10, 64); err == nil {
+		f.AccountID = id
+	}
+	if q.Get("mine") != "" {
+		f.AuthorID = who(r).User.ID
+	}
+	posts, targets, total, err := s.db.Posts(ctx, f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Goals, err = s.db.Goals(ctx, org.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Accounts, err = s.db.Accounts(ctx, org.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	members, err := s.db.Members(ctx, org.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, p := range posts {
+		row := &postRow{Post: p}
+		for _, t := range targets[p.ID] {
+			tv := &targetView{Target: t}
+			if i := slices.IndexFunc(d.Accounts, func(a *soroe.Account) bool { return a.ID == t.AccountID }); i >= 0 {
+				tv.Account = d.Accounts[i]
+			}
+			row.Targets = append(row.Targets, tv)
+		}
+		if i := slices.IndexFunc(members, func(m *soroe.Member) bool { return m.UserID == p.AuthorID }); i >= 0 {
+			row.Author = members[i].Name
+		}
+		d.Posts = append(d.Posts, row)
+	}
+	d.Total = total
+	s.render(w, http.StatusOK, "posts", s.newPage(w, r, "posts.title", d))
+}
+
+// ---- The editor ----
+
+type postFormData struct {
+	Post      *soroe.Post // nil for a new post
+	Goals     []*soroe.Goal
+	Templates []*soroe.Template
+	Template  *soroe.Template // the chosen 型
+	Accounts  []*accountOption
+	SlotAt    string // RFC 3339, the slot being filled
+	Local     string // scheduled_at as datetime-local in the org's zone
+	Back      bool   // saving sends it back to review
+	CanAI     bool
+}
+
+type accountOption struct {
+	*soroe.Account
+	Checked bool
+	Variant string
+}
+
+// postFormValues are a post form's fields, read from a form or a post.
+func (s *Server) postFormData(r *http.Request, p *soroe.Post, targets []*soroe.Target, form url.Values) (*postFormData, error) {
+	ctx, org := r.Context(), who(r).Org
+	d := &postFormData{Post: p, CanAI: soroe.Can(who(r).Role, soroe.ActDraftGenerate)}
+	var err error
+	if d.Goals, err = s.db.Goals(ctx, org.ID); err != nil {
+		return nil, err
+	}
+	if d.Templates, err = s.db.Templates(ctx, org.ID, 0); err != nil {
+		return nil, err
+	}
+	accounts, err := s.db.Accounts(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil {
+		if i := slices.IndexFunc(d.Templates, func(t *soroe.Template) bool { return t.ID == id }); i >= 0 {
+			d.Template = d.Templates[i]
+		}
+	}
+	d.SlotAt = form.Get("slot_at")
+	d.Local = form.Get("scheduled_at")
+	main := form.Get("text")
+	for _, a := range accounts {
+		o := &accountOption{Account: a}
+		key := strconv.FormatInt(a.ID, 10)
+		o.Checked = slices.Contains(form["account"], key)
+		if v := form.Get("text_" + key); v != "" && v != main {
+			o.Variant = v
+		}
+		d.Accounts = append(d.Accounts, o)
+	}
+	// A new post from a 型 picks the accounts of its networks.
+	if p == nil && len(form["account"]) == 0 && d.Template != nil {
+		for _, o := range d.Accounts {
+			o.Checked = slices.Contains(d.Template.Networks, o.Network) && o.Status == soroe.AccountOK
+		}
+	}
+	_ = targets
+	return d, nil
+}
+
+// formFromPost fills form values from a stored post.
+func formFromPost(org *soroe.Org, p *soroe.Post, targets []*soroe.Target) url.Values {
+	f := url.Values{}
+	f.Set("text", p.Text)
+	f.Set("link", p.Link)
+	if p.GoalID != nil {
+		f.Set("goal", strconv.FormatInt(*p.GoalID, 10))
+	}
+	if p.TemplateID != nil {
+		f.Set("template", strconv.FormatInt(*p.TemplateID, 10))
+	}
+	if p.ScheduledAt != nil {
+		f.Set("scheduled_at", p.ScheduledAt.In(org.Location()).Format("2006-01-02T15:04"))
+	}
+	if p.SlotAt != nil {
+		f.Set("slot_at", p.SlotAt.Format(time.RFC3339))
+	}
+	for _, t := range targets {
+		key := strconv.FormatInt(t.AccountID, 10)
+		f.Add("account", key)
+		if t.Text != p.Text {
+			f.Set("text_"+key, t.Text)
+		}
+	}
+	return f
+}
+
+// postFromForm reads a post and its targets from the editor's form.
+func postFromForm(org *soroe.Org, form url.Values) (*soroe.Post, []*soroe.Target, error) {
+	p := &soroe.Post{Text: strings.TrimSpace(strings.ReplaceAll(form.Get("text"), "\r\n", "\n")), Link: strings.TrimSpace(form.Get("link"))}
+	if v := form.Get("goal"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, nil, soroe.Invalid("goal_id", "unknown_goal")
+		}
+		p.GoalID = &id
+	}
+	if v := form.Get("template"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, nil, soroe.Invalid("template_id", "unknown_template")
+		}
+		p.TemplateID = &id
+	}
+	if v := strings.TrimSpace(form.Get("scheduled_at")); v != "" {
+		at, err := time.ParseInLocation("2006-01-02T15:04", v, org.Location())
+		if err != nil {
+			return nil, nil, soroe.Invalid("scheduled_at", "invalid_datetime")
+		}
+		p.ScheduledAt = &at
+	}
+	if v := form.Get("slot_at"); v != "" {
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, nil, soroe.Invalid("slot_at", "invalid_datetime")
+		}
+		p.SlotAt = &at
+	}
+	var targets []*soroe.Target
+	for _, v := range form["account"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, nil, soroe.Invalid("accounts", "unknown_account")
+		}
+		text := strings.TrimSpace(strings.ReplaceAll(form.Get("text_"+v), "\r\n", "\n"))
+		if text == "" {
+			text = p.Text
+		}
+		targets = append(targets, &soroe.Target{AccountID: id, Text: text})
+	}
+	return p, targets, nil
+}
+
+func (s *Server) renderPostForm(w http.ResponseWriter, r *http.Request, status int, p *soroe.Post, form url.Values, err error) {
+	d, derr := s.postFormData(r, p, nil, form)
+	if derr != nil {
+		s.serverError(w, r, derr)
+		return
+	}
+	title := "posts.new_title"
+	if p != nil {
+		title = "posts.edit_title"
+		d.Back = p.State != soroe.PostDraft
+	}
+	pg := s.newPage(w, r, title, d)
+	pg.Form = form
+	if err != nil {
+		s.formError(w, r, "post_form", pg, err)
+		return
+	}
+	s.render(w, status, "post_form", pg)
+}
+
+func (s *Server) postNew(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	form := url.Values{}
+	for _, k := range []string{"template", "goal", "slot_at", "text"} {
+		if v := q.Get(k); v != "" {
+			form.Set(k, v)
+		}
+	}
+	if v := q.Get("slot"); v != "" {
+		form.Set("slot_at", v)
+		if at, err := time.Parse(time.RFC3339, v); err == nil {
+			form.Set("scheduled_at", at.In(who(r).Org.Location()).Format("2006-01-02T15:04"))
+		}
+	}
+	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil {
+		if t, err := s.db.Template(r.Context(), who(r).Org.ID, id, 0); err == nil {
+			form.Set("goal", strconv.FormatInt(t.GoalID, 10))
+			if form.Get("link") == "" && t.Link != "" {
+				form.Set("link", t.Link)
+			}
+		}
+	}
+	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
+}
+
+// postNewPrefilled opens the editor filled from another page (the AI
+// draft's "make it a post"), without saving anything.
+func (s *Server) postNewPrefilled(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	form := url.Values{}
+	for _, k := range []string{"template", "goal", "slot_at", "text", "link", "scheduled_at"} {
+		if v := r.PostForm.Get(k); v != "" {
+			form.Set(k, v)
+		}
+	}
+	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil && form.Get("goal") == "" {
+		if t, err := s.db.Template(r.Context(), who(r).Org.ID, id, 0); err == nil {
+			form.Set("goal", strconv.FormatInt(t.GoalID, 10))
+		}
+	}
+	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
+}
+
+func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	org := who(r).Org
+	p, targets, err := postFromForm(org, r.PostForm)
+	if err == nil {
+		err = s.wf().Create(r.Context(), actor(r), p, targets)
+	}
+	if err != nil {
+		s.renderPostForm(w, r, http.StatusUnprocessableEntity, nil, r.PostForm, err)
+		return
+	}
+	if r.PostForm.Get("then") == "submit" {
+		if _, _, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {
+			s.flash(r, "error."+soroe.ErrorMessage(err))
+			redirect(w, r, fmt.Sprintf("/posts/%d", p.ID))
+			return
+		}
+		s.flash(r, "posts.flash.submitted")
+	} else {
+		s.flash(r, "posts.flash.saved")
+	}
+	redirect(w, r, fmt.Sprintf("/posts/%d", p.ID))
+}
+
+func (s *Server) postEdit(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadPost(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	if !workflow.MayEdit(actor(r), v.Post) {
+		s.errorPage(w, r, http.StatusForbidden, "error.not_your_post")
+		return
+	}
+	if !v.Editable {
+		s.errorPage(w, r, http.StatusConflict, "error.post_publishing")
+		return
+	}
+	ts := make([]*soroe.Target, len(v.Targets))
+	for i, t := range v.Targets {
+		ts[i] = t.Target
+	}
+	s.renderPostForm(w, r, http.StatusOK, v.Post, formFromPost(who(r).Org, v.Post, ts), nil)
+}
+
+func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) {
+	v, err := s.loadPost(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	_ = r.ParseForm()
+	p, targets, err := postFromForm(who(r).Org, r.PostForm)
+	var back bool
+	if err == nil {
+		p.ID = v.ID
+		back, err = s.wf().Update(r.Context(), actor(r), p, targets)
+	}
+	if err != nil {
+		s.renderPostForm(w, r, http.StatusUnprocessableEntity, v.Post, r.PostForm, err)
+		return
+	}
+	switch {
+	case r.PostForm.Get("then") == "submit" && !back:
+		if _, _, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {
+			s.flash(r, "error."+soroe.ErrorMessage(err))
+		} else {
+			s.flash(r, "posts.flash.submitted")
+		}
+	case back:
+		s.flash(r, "posts.flash.back_to_review")
+	default:
+		s.flash(r, "posts.flash.saved")
+	}
+	redirect(w, r, fmt.Sprintf("/posts/%d", p.ID))
+}
+
+// postCheckLive answers the editor's checks while typing: the text of each
+// chosen account, as JSON.
+func (s *Server) postCheckLive(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBytes)
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_form"})
+		return
+	}
+	_, targets, err := postFromForm(who(r).Org, r.PostForm)
+	if err == nil {
+		var rep *workflow.Report
+		rep, err = s.wf().Check(r.Context(), who(r).Org.ID, targets, r.PostForm.Get("has_media") != "")
+		if err == nil {
+			writeJSON(w, http.StatusOK, s.reportJSON(lang(r), rep))
+			return
+		}
+	}
+	var e *soroe.Error
+	if errors.As(err, &e) {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": s.cat.T(lang(r), "error."+e.Message)})
+		return
+	}
+	s.serverError(w, r, err)
+}
+
+// reportJSON is a check report with its problems and risks in words.
+func (s *Server) reportJSON(l string, rep *workflow.Report) map[string]any {
+	type line struct {
+		Account   string   `json:"account"`
+		Network   string   `json:"network"`
+		Length    int      `json:"length"`
+		Limit     int      `json:"limit"`
+		Valid     bool     `json:"valid"`
+		Problems  []string `json:"problems"`
+		Risks     []string `json:"risks"`
+		Reconnect bool     `json:"needs_reconnect"`
+	}
+	var lines []line
+	for _, t := range rep.Targets {
+		ln := line{Account: t.AccountName, Network: s.tplNetworkLabel(l, t.Network), Length: t.Result.Length, Limit: t.Result.Limit,
+			Valid: t.Result.Valid, Problems: []string{}, Risks: []string{}, Reconnect: t.NeedsReconnect}
+		for _, p := range t.Result.Problems {
+			ln.Problems = append(ln.Problems, s.cat.T(l, "check.problem."+p.Code, "Count", p.Count, "Limit", p.Limit))
+		}
+		for _, f := range t.Risks {
+			ln.Risks = append(ln.Risks, fmt.Sprintf("%s「%s」: %s", s.cat.T(l, "check.category."+f.Category), f.Match, s.cat.T(l, "check.risk."+f.Code)))
+		}
+		lines = append(lines, ln)
+	}
+	return map[string]any{"valid": rep.Valid, "risky": rep.Risky, "blocking": rep.Blocking, "targets": lines}
+}
+
+// ---- The post page ----
+
+type postPageData struct {
+	*postView
+	CanEdit     bool
+	CanDecide   bool
+	CanApprove  bool // may issue guest links
+	CanComment  bool
+	Comments    []*commentView
+	History     []*soroe.PostEvent
+	GuestLink   string // a link just issued
+	GuestFor    string
+	HasSecrets  bool
+	MaxMediaMB  int
+	LocalNow    string
+	StepsSource string
+}
+
+type commentView struct {
+	*soroe.Comment
+	Replies []*soroe.Comment
+}
+
+func (s *Server) postPage(w http.ResponseWriter, r *http.Request) {
+	s.renderPostPage(w, r, http.StatusOK, nil, "", "")
+}
+
+func (s *Server) renderPostPage(w http.ResponseWriter, r *http.Request, status int, perr error, guestLink, guestFor string) {
+	v, err := s.loadPost(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	if err := s.loadPostDetail(r, v); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	ctx, id := r.Context(), who(r)
+	members, err := s.db.Members(ctx, id.Org.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d := &postPageData{postView: v, CanEdit: workflow.MayEdit(actor(r), v.Post) && v.Editable,
+		CanDecide:  v.State == soroe.PostInReview && soroe.Can(id.Role, soroe.ActPostApprove) && soroe.MayDecide(v.Steps, v.Step, members, id.User.ID),
+		CanApprove: soroe.Can(id.Role, soroe.ActPostApprove), CanComment: soroe.Can(id.Role, soroe.ActPostComment),
+		GuestLink: guestLink, GuestFor: guestFor, HasSecrets: s.cfg.Secrets != nil, MaxMediaMB: maxImageBytes >> 20,
+		LocalNow: s.now().In(id.Org.Location()).Add(time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04")}
+	comments, err := s.db.Comments(ctx, id.Org.ID, v.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, c := range comments {
+		if c.ParentID == nil {
+			d.Comments = append(d.Comments, &commentView{Comment: c})
+			continue
+		}
+		for _, top := range d.Comments {
+			if top.ID == *c.ParentID || slices.ContainsFunc(top.Replies, func(x *soroe.Comment) bool { return x.ID == *c.ParentID }) {
+				top.Replies = append(top.Replies, c)
+				break
+			}
+		}
+	}
+	if d.History, err = s.db.PostEvents(ctx, id.Org.ID, v.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	slices.Reverse(d.History)
+	p := s.newPage(w, r, "posts.post_title", d)
+	if perr != nil {
+		s.formError(w, r, "post", p, perr)
+		return
+	}
+	s.render(w, status, "post", p)
+}
+
+// postAction runs a change of the {post} and goes back to its page with a
+// flash, or shows the page with the error.
+func (s *Server) postAction(w http.ResponseWriter, r *http.Request, flash string, fn func(id int64) error) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	if err := fn(id); err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		s.renderPostPage(w, r, 0, err, "", "")
+		return
+	}
+	s.flash(r, flash)
+	redirect(w, r, fmt.Sprintf("/posts/%d", id))
+}
+
+func (s *Server) postSubmit(w http.ResponseWriter, r *http.Request) {
+	s.postAction(w, r, "posts.flash.submitted", func(id int64) error {
+		_, _, err := s.wf().Submit(r.Context(), actor(r), id)
+		return err
+	})
+}
+
+func (s *Server) postDecide(w http.ResponseWriter, r *http.Request) {
+	decision := soroe.DecisionApprove
+	flash := "posts.flash.approved"
+	if r.FormValue("decision") == soroe.DecisionReject {
+		decision, flash = soroe.DecisionReject, "posts.flash.rejected"
+	}
+	s.postAction(w, r, flash, func(id int64) error {
+		round, _ := strconv.Atoi(r.PostForm.Get("round"))
+		step, _ := strconv.Atoi(r.PostForm.Get("step"))
+		_, _, err := s.wf().Decide(r.Context(), who(r).Org.ID, id, store.Decision{Round: round, Step: step, UserID: who(r).User.ID,
+			Decision: decision, Comment: r.PostForm.Get("comment")})
+		return err
+	})
+}
+
+func (s *Server) postGuestLink(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	_ = r.ParseForm()
+	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	tok, _, err := s.wf().GuestLink(r.Context(), s.cfg.Secrets, actor(r), id, email, 0)
+	if err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		s.renderPostPage(w, r, 0, err, "", "")
+		return
+	}
+	s.renderPostPage(w, r, http.StatusOK, nil, s.absURL(r, "/guest/"+tok), email)
+}
+
+// absURL is path on the server's public URL (or the request's host).
+func (s *Server) absURL(r *http.Request, path string) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL + path
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
+
+func (s *Server) postSchedule(w http.ResponseWriter, r *http.Request) {
+	s.postAction(w, r, "posts.flash.scheduled", func(id int64) error {
+		at, err := time.ParseInLocation("2006-01-02T15:04", r.PostForm.Get("scheduled_at"), who(r).Org.Location())
+		if err != nil {
+			return soroe.Invalid("scheduled_at", "invalid_datetime")
+		}
+		return s.wf().Schedule(r.Context(), actor(r), id, at)
+	})
+}
+
+func (s *Server) postUnschedule(w http.ResponseWriter, r *http.Request) {
+	s.postAction(w, r, "posts.flash.unscheduled", func(id int64) error {
+		return s.wf().Unschedule(r.Context(), actor(r), id)
+	})
+}
+
+func (s *Server) postDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.wf().Delete(r.Context(), actor(r), id); err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		s.renderPostPage(w, r, 0, err, "", "")
+		return
+	}
+	s.flash(r, "posts.flash.deleted")
+	redirect(w, r, "/posts")
+}
+
+func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {
+	s.postAction(w, r, "posts.flash.commented", func(id int64) error {
+		c := &soroe.Comment{PostID: id, Body: r.PostForm.Get("body")}
+		if v := r.PostForm.Get("parent"); v != "" {
+			pid, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return soroe.Invalid("parent_id", "unknown_comment")
+			}
+			c.ParentID = &pid
+		}
+		return s.wf().Comment(r.Context(), actor(r), c)
+	})
+}
+
+func (s *Server) postRecordURL(w http.ResponseWriter, r *http.Request) {
+	s.postAction(w, r, "posts.flash.recorded", func(id int64) error {
+		tid, err := pathID(r, "target")
+		if err != nil {
+			return err
+		}
+		return s.recordURL(r, id, tid, r.PostForm.Get("url"))
+	})
+}
+
+// recordURL records where a post was published by hand (a manual account,
+// or a target whose outcome had to be checked by hand).
+func (s *Server) recordURL(r *http.Request, postID, targetID int64, raw string) error {
+	ctx, org := r.Context(), who(r).Org
+	p, err := s.db.Post(ctx, org.ID, postID)
+	if err != nil {
+		return err
+	}
+	if !workflow.MayEdit(actor(r), p) && !soroe.Can(who(r).Role, soroe.ActPostApprove) {
+		return workflow.ErrNotYours
+	}
+	raw = strings.TrimSpace(raw)
+	if u, err := url.Parse(raw); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return soroe.Invalid("url", "invalid_url")
+	}
+	t, err := s.db.Target(ctx, targetID)
+	if err != nil || t.PostID != postID || t.OrgID != org.ID {
+		return soroe.ErrNotFound
+	}
+	if t.State != soroe.TargetUnconfirmed {
+		return store.ErrTargetState
+	}
+	return s.db.MarkSent(ctx, targetID, "", raw)
+}
+
+// ---- Notifications ----
+
+type notificationView struct {
+	*soroe.Notification
+	Text string
+	Href string
+}
+
+func (s *Server) notificationViews(r *http.Request, ns []*soroe.Notification) []*notificationView {
+	l := lang(r)
+	out := make([]*notificationView, len(ns))
+	for i, n := range ns {
+		args := make([]any, 0, 2*len(n.Params))
+		for k, v := range n.Params {
+			args = append(args, k, v)
+		}
+		v := &notificationView{Notification: n, Text: s.cat.T(l, "notification."+n.Kind, args...)}
+		switch {
+		case n.PostID != nil:
+			v.Href = fmt.Sprintf("/posts/%d", *n.PostID)
+		case n.AccountID != nil:
+			v.Href = "/accounts"
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
+	id := who(r)
+	ns, unread, err := s.db.Notifications(r.Context(), id.Org.ID, id.User.ID, 100)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, http.StatusOK, "notifications", s.newPage(w, r, "notifications.title",
+		map[string]any{"Items": s.notificationViews(r, ns), "Unread": unread}))
+}
+
+func (s *Server) notificationsRead(w http.ResponseWriter, r *http.Request) {
+	id := who(r)
+	_ = r.ParseForm()
+	var ids []int64
+	for _, v := range r.PostForm["id"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	if err := s.db.MarkNotificationsRead(r.Context(), id.Org.ID, id.User.ID, ids...); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if next := r.PostForm.Get("next"); strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") {
+		redirect(w, r, next)
+		return
+	}
+	redirect(w, r, "/notifications")
+}
