@@ -60,6 +60,7 @@ func (s *Server) register() error {
 		s.registerGenerate(),
 		s.registerMaterials(),
 		s.registerAccounts(),
+		s.registerAccounts(),
 		s.registerImport(),
 		s.registerPosts(),
 		s.registerCalendar(),
