@@ -60,7 +60,6 @@ func (s *Server) register() error {
 		s.registerGenerate(),
 		s.registerMaterials(),
 		s.registerAccounts(),
-		s.registerAccounts(),
 		s.registerImport(),
 		s.registerPosts(),
 		s.registerCalendar(),
