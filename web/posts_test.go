@@ -418,3 +418,34 @@ func TestPostRecordManualURL(t *testing.T) {
 		}
 	})
 }
+
+// The 型 form sets up to three approval steps with guests; editing keeps
+// them; a post from the 型 then needs them.
+func TestTemplateApprovalStepsForm(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock)
+		sc := newPostScene(t, e)
+		f := sc.f
+		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
+		path := fmt.Sprintf("/templates/%d", sc.tpl.ID)
+		r := mgr.get(t, path+"/edit")
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `name="step_1_guests"`) || !strings.Contains(r.Body, "yamada@law.example.jp") {
+			t.Fatalf("edit form lacks the steps: %s", r)
+		}
+		form := url.Values{"has_steps": {"1"},
+			"step_0_name": {"広報"}, "step_0_mode": {"any"}, "step_0_role": {"manager"},
+			"step_1_name": {"法務"}, "step_1_mode": {"all"}, "step_1_ids": {strconv.FormatInt(f.Users[soroe.RoleExecutive].ID, 10)},
+			"step_1_guests": {"山田 太郎 <yamada@law.example.jp>\n佐々木 <sasaki@law.example.jp>"},
+			"step_2_name": {"部長"}, "step_2_mode": {"any"}, "step_2_ids": {strconv.FormatInt(f.Users[soroe.RoleOwner].ID, 10)}}
+		r = mgr.post(t, path, form)
+		want(t, r, http.StatusSeeOther)
+		tpl, err := db.Template(context.Background(), f.A.ID, sc.tpl.ID, 0)
+		if err != nil || len(tpl.ApprovalSteps) != 3 || len(tpl.ApprovalSteps[1].Guests) != 2 || tpl.ApprovalSteps[1].Guests[0].Name != "山田 太郎" || tpl.Version != 2 {
+			t.Fatalf("steps %+v %v", tpl, err)
+		}
+		form.Set("step_1_guests", "not an email")
+		r = mgr.post(t, path, form)
+		want(t, r, http.StatusUnprocessableEntity)
+	})
+}

@@ -649,7 +649,10 @@ func (s *Server) draftForm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, http.StatusOK, "generate_draft", s.newPage(w, r, "generate.draft_page_title", d))
+	p := s.newPage(w, r, "generate.draft_page_title", d)
+	// A draft started from a planned slot keeps it, for "make it a post".
+	p.Form = url.Values{"slot_at": {r.URL.Query().Get("slot_at")}}
+	s.render(w, http.StatusOK, "generate_draft", p)
 }
 
 // draftFormInput reads the draft form.

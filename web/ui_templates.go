@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
@@ -467,7 +468,18 @@ type tplFormView struct {
 	Members       []tplMember
 	DrafterRoles  []tplOption
 	ApproverRoles []tplOption
+	Steps         []tplStepRow // up to three approval steps
 	ErrorCount    int
+}
+
+// tplStepRow is one approval step in the form (step_<i>_…).
+type tplStepRow struct {
+	Index   int
+	Name    string
+	Modes   []tplOption
+	Roles   []tplOption
+	Members []tplOption
+	Guests  string // "name <email>" per line
 }
 
 // Form field names. A checkbox group also sends a hidden "has_<group>" so
@@ -522,6 +534,7 @@ func tplBodyForm(b soroe.TemplateBody) url.Values {
 	for _, id := range b.Approvers.UserIDs {
 		v.Add(tfApproverIDs, strconv.FormatInt(id, 10))
 	}
+	tplStepsForm(v, b.ApprovalSteps)
 	return v
 }
 
@@ -616,6 +629,7 @@ func tplParseBody(form url.Values, base soroe.TemplateBody) (soroe.TemplateBody,
 	if has(tfApproverRole) {
 		b.Approvers.Role = soroe.Role(form.Get(tfApproverRole))
 	}
+	tplParseSteps(form, &b, errs)
 	return b, errs
 }
 
@@ -633,6 +647,13 @@ func tplBodyErrors(b soroe.TemplateBody, ms []*soroe.Member, errs map[string]str
 		for _, id := range a.UserIDs {
 			if !isMember(id) {
 				errs[field] = "not_a_member"
+			}
+		}
+	}
+	for _, st := range b.ApprovalSteps {
+		for _, id := range st.Approvers.UserIDs {
+			if !isMember(id) {
+				errs["approval_steps"] = "not_a_member"
 			}
 		}
 	}
@@ -670,6 +691,8 @@ func tplBodyErrors(b soroe.TemplateBody, ms []*soroe.Member, errs map[string]str
 			b.Frequency.Weekdays = nil
 		case "frequency.times":
 			b.Frequency.Times = nil
+		case "approval_steps":
+			b.ApprovalSteps = nil
 		default:
 			return errs
 		}
@@ -714,7 +737,70 @@ func (s *Server) tplFormData(p *page, goals []*soroe.Goal, ms []*soroe.Member, d
 		return out
 	}
 	d.DrafterRoles, d.ApproverRoles = roles(tfDrafterRole), roles(tfApproverRole)
+	for i := range soroe.MaxApprovalSteps {
+		k := func(f string) string { return fmt.Sprintf("step_%d_%s", i, f) }
+		row := tplStepRow{Index: i, Name: v.Get(k("name")), Roles: roles(k("role")), Guests: v.Get(k("guests"))}
+		for _, mode := range []string{soroe.ApproveAny, soroe.ApproveAll} {
+			row.Modes = append(row.Modes, tplOption{Value: mode, Label: s.cat.T(l, "posts.mode."+mode), Checked: v.Get(k("mode")) == mode})
+		}
+		for _, m := range ms {
+			id := strconv.FormatInt(m.UserID, 10)
+			row.Members = append(row.Members, tplOption{Value: id, Label: m.Name, Checked: checked(k("ids"), id)})
+		}
+		d.Steps = append(d.Steps, row)
+	}
 	d.ErrorCount = len(p.Errors)
+}
+
+// tplStepsForm writes approval steps into form values.
+func tplStepsForm(v url.Values, steps []soroe.ApprovalStep) {
+	for i, st := range steps {
+		k := func(f string) string { return fmt.Sprintf("step_%d_%s", i, f) }
+		v.Set(k("name"), st.Name)
+		v.Set(k("mode"), st.Mode)
+		v.Set(k("role"), string(st.Approvers.Role))
+		for _, id := range st.Approvers.UserIDs {
+			v.Add(k("ids"), strconv.FormatInt(id, 10))
+		}
+		var lines []string
+		for _, g := range st.Guests {
+			lines = append(lines, g.Name+" <"+g.Email+">")
+		}
+		v.Set(k("guests"), strings.Join(lines, "\n"))
+	}
+}
+
+// tplParseSteps reads the approval steps of the form (when it has them):
+// rows with no name, approvers or guests are left out.
+func tplParseSteps(form url.Values, b *soroe.TemplateBody, errs map[string]string) {
+	if !form.Has("has_steps") {
+		return
+	}
+	b.ApprovalSteps = nil
+	for i := range soroe.MaxApprovalSteps {
+		k := func(f string) string { return fmt.Sprintf("step_%d_%s", i, f) }
+		st := soroe.ApprovalStep{Name: strings.TrimSpace(form.Get(k("name"))), Mode: form.Get(k("mode")),
+			Approvers: soroe.Assignees{Role: soroe.Role(form.Get(k("role")))}}
+		for _, v := range form[k("ids")] {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				errs["approval_steps"] = "not_a_member"
+				continue
+			}
+			st.Approvers.UserIDs = append(st.Approvers.UserIDs, id)
+		}
+		for _, line := range tplSplitList(form.Get(k("guests")), false) {
+			g := soroe.Guest{Email: line}
+			if a, err := mail.ParseAddress(line); err == nil {
+				g = soroe.Guest{Name: a.Name, Email: a.Address}
+			}
+			st.Guests = append(st.Guests, g)
+		}
+		if st.Name == "" && st.Approvers.Empty() && len(st.Guests) == 0 {
+			continue
+		}
+		b.ApprovalSteps = append(b.ApprovalSteps, st)
+	}
 }
 
 // tplFormContext loads what the form needs: the goals and the members.
