@@ -56,9 +56,9 @@ func TestPostCommands(t *testing.T) {
 			}
 		}
 		var shown struct {
-			Post map[string]any `json:"post"`
-			Approvals []any `json:"approvals"`
-			History   []any `json:"history"`
+			Post      map[string]any `json:"post"`
+			Approvals []any          `json:"approvals"`
+			History   []any          `json:"history"`
 		}
 		c.json(&shown, "post", "show", id, "--org", "揃え工務店")
 		if shown.Post["state"] != "scheduled" || len(shown.Post["targets"].([]any)) != 1 || len(shown.Approvals) != 1 || len(shown.History) < 4 {
