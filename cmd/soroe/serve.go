@@ -139,6 +139,13 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	defer stopFakes()
+	if o.demo {
+		// The demo's month of posts, on the accounts publishing just
+		// connected (demo.SeedAccounts); seeded once, nothing without them.
+		if err := demo.SeedPosts(ctx, db, demoOrg); err != nil {
+			return err
+		}
+	}
 	runner, err := jobs.New(db, jcfg)
 	if err != nil {
 		return err
