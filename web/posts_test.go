@@ -182,6 +182,9 @@ func TestPostWorkflowUI(t *testing.T) {
 		want(t, r, http.StatusForbidden)
 
 		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
+		if r := mgr.get(t, "/"); !strings.Contains(r.Body, "承認待ち 1 件") || !strings.Contains(r.Body, "bell-count") {
+			t.Errorf("manager's home does not show the review: %s", r)
+		}
 		mgr.get(t, path)
 		r = mgr.post(t, path+"/decide", url.Values{"round": {"1"}, "step": {"0"}, "decision": {"approve"}, "comment": {"良いと思います"}})
 		want(t, r, http.StatusSeeOther)

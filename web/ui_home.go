@@ -16,6 +16,7 @@ type homeData struct {
 	Setup       any    // the three-step setup's state (ui_setup.go)
 	Goals       any    // goals and KPI progress (ui_goals.go)
 	Slots       any    // this week's planned slots (ui_templates.go)
+	Posts       any    // posts waiting for the member (ui_posts.go)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +41,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	var err2 error
 	if d.Setup, err2 = s.homeSetup(r); err2 == nil {
 		if d.Goals, err2 = s.homeGoals(r); err2 == nil {
-			d.Slots, err2 = s.homeSlots(r)
+			if d.Slots, err2 = s.homeSlots(r); err2 == nil {
+				d.Posts, err2 = s.homePosts(r)
+			}
 		}
 	}
 	if err2 != nil {

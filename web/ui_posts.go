@@ -936,3 +936,55 @@ func (s *Server) notificationsRead(w http.ResponseWriter, r *http.Request) {
 	}
 	redirect(w, r, "/notifications")
 }
+
+// homePostsData is the home page's card of posts that wait for the
+// member: to approve, to finish (drafts, sent back), and failures.
+type homePostsData struct {
+	Review []*soroe.Post
+	Drafts []*soroe.Post
+	Failed []*soroe.Post
+}
+
+// homePosts is nil for members who cannot read posts or when nothing waits.
+func (s *Server) homePosts(r *http.Request) (any, error) {
+	ctx, id := r.Context(), who(r)
+	if !soroe.Can(id.Role, soroe.ActPostRead) {
+		return nil, nil
+	}
+	d := &homePostsData{}
+	if soroe.Can(id.Role, soroe.ActPostApprove) {
+		members, err := s.db.Members(ctx, id.Org.ID)
+		if err != nil {
+			return nil, err
+		}
+		posts, _, _, err := s.db.Posts(ctx, store.PostFilter{OrgID: id.Org.ID, States: []string{soroe.PostInReview}, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range posts {
+			if soroe.MayDecide(p.Steps, p.Step, members, id.User.ID) {
+				d.Review = append(d.Review, p)
+			}
+		}
+	}
+	if soroe.Can(id.Role, soroe.ActPostWrite) {
+		posts, _, _, err := s.db.Posts(ctx, store.PostFilter{OrgID: id.Org.ID, States: []string{soroe.PostDraft}, AuthorID: id.User.ID, Limit: 5, Newest: true})
+		if err != nil {
+			return nil, err
+		}
+		d.Drafts = posts
+	}
+	f := store.PostFilter{OrgID: id.Org.ID, States: []string{soroe.PostFailed}, Limit: 5, Newest: true}
+	if id.Role == soroe.RoleStaff {
+		f.AuthorID = id.User.ID
+	}
+	posts, _, _, err := s.db.Posts(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	d.Failed = posts
+	if len(d.Review)+len(d.Drafts)+len(d.Failed) == 0 {
+		return nil, nil
+	}
+	return d, nil
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/plan"
+	"github.com/soroe/soroe/store"
 )
 
 // registerTemplates registers the 型 and plan routes, UI and API.
@@ -215,6 +216,7 @@ func (s *Server) tplCard(lang string, t *soroe.Template, names map[int64]string)
 
 // planRow is one planned slot, ready to show.
 type planRow struct {
+	At           time.Time // the slot's instant (UTC)
 	Date         soroe.Date
 	Day          string
 	Local        string
@@ -225,6 +227,31 @@ type planRow struct {
 	Drafter      string // "" when nobody drafts
 	Mine         bool
 	Past         bool
+	PostID       int64 // the post that fills the slot, if any
+}
+
+// homeSlotKey names a planned slot: its 型 and its instant.
+type homeSlotKey struct {
+	template int64
+	at       int64 // Unix seconds
+}
+
+// filledSlots maps the slots of the local days from..to that a post fills
+// (by its 型 and slot time) to the post.
+func (s *Server) filledSlots(r *http.Request, from, to soroe.Date) (map[homeSlotKey]int64, error) {
+	loc := who(r).Org.Location()
+	start, end := from.Time(loc), to.AddDays(1).Time(loc)
+	posts, _, _, err := s.db.Posts(r.Context(), store.PostFilter{OrgID: who(r).Org.ID, From: start.AddDate(0, 0, -7), To: end.AddDate(0, 0, 7)})
+	if err != nil {
+		return nil, err
+	}
+	out := map[homeSlotKey]int64{}
+	for _, p := range posts {
+		if p.SlotAt != nil && p.TemplateID != nil {
+			out[homeSlotKey{*p.TemplateID, p.SlotAt.Unix()}] = p.ID
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) planRows(r *http.Request, slots []plannedSlot, names map[int64]string, goals map[int64]string) []planRow {
@@ -232,7 +259,7 @@ func (s *Server) planRows(r *http.Request, slots []plannedSlot, names map[int64]
 	out := make([]planRow, 0, len(slots))
 	for _, sl := range slots {
 		out = append(out, planRow{
-			Date: sl.Day, Day: s.planDayLabel(lang, sl.Day), Local: sl.Local,
+			At: sl.At.UTC(), Date: sl.Day, Day: s.planDayLabel(lang, sl.Day), Local: sl.Local,
 			TemplateID: sl.Template.ID, TemplateName: sl.Template.Name, GoalTitle: goals[sl.Template.GoalID],
 			DrafterID: sl.DrafterID, Drafter: names[sl.DrafterID],
 			Mine: sl.DrafterID != 0 && sl.DrafterID == id.User.ID, Past: sl.At.Before(now),
@@ -1068,6 +1095,7 @@ type homeSlotsData struct {
 	MineLeft int
 	OrgTotal int
 	ShowOrg  bool
+	CanWrite bool // may start a post from a slot
 }
 
 // homeSlots is the current user's planned slots this week, for the home
@@ -1083,7 +1111,14 @@ func (s *Server) homeSlots(r *http.Request) (any, error) {
 	}
 	mon, sun := plan.WeekOf(s.now(), id.Org.Location())
 	rows := s.planRows(r, planSlots(ts, ms, id.Org.Location(), mon, sun), tplMemberNames(ms), titles)
-	d := &homeSlotsData{OrgTotal: len(rows), ShowOrg: soroe.Can(id.Role, soroe.ActTemplateWrite)}
+	d := &homeSlotsData{OrgTotal: len(rows), ShowOrg: soroe.Can(id.Role, soroe.ActTemplateWrite), CanWrite: soroe.Can(id.Role, soroe.ActPostWrite)}
+	filled, err := s.filledSlots(r, mon, sun)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].PostID = filled[homeSlotKey{rows[i].TemplateID, rows[i].At.Unix()}]
+	}
 	for _, row := range rows {
 		if row.Mine {
 			d.Mine = append(d.Mine, row)
