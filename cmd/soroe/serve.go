@@ -139,6 +139,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	defer stopFakes()
+	if jcfg.Accounts, err = accountHealth(box, o.baseURL, o.demo); err != nil {
+		return err
+	}
 	if o.demo {
 		// The demo's month of posts, on the accounts publishing just
 		// connected (demo.SeedAccounts); seeded once, nothing without them.
