@@ -145,7 +145,9 @@ var EnvVars = map[string][]Env{
 // locations (SOROE_X_AUTHORIZE_URL, SOROE_X_API_URL, SOROE_META_DIALOG_URL,
 // SOROE_META_GRAPH_URL, SOROE_THREADS_AUTHORIZE_URL,
 // SOROE_THREADS_GRAPH_URL, SOROE_LINKEDIN_AUTH_URL, SOROE_LINKEDIN_API_URL,
-// SOROE_LINE_API_URL) and SOROE_ALLOW_PRIVATE_URLS=1.
+// SOROE_LINE_API_URL; the publisher's SOROE_NETWORK_X_API_URL and
+// SOROE_NETWORK_LINE_API_URL are used when those two are unset) and
+// SOROE_ALLOW_PRIVATE_URLS=1.
 func ConfigFromEnv(getenv func(string) string) Config {
 	g := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	return Config{
@@ -154,14 +156,14 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		Threads:             App{g("SOROE_THREADS_APP_ID"), g("SOROE_THREADS_APP_SECRET")},
 		LinkedIn:            App{g("SOROE_LINKEDIN_CLIENT_ID"), g("SOROE_LINKEDIN_CLIENT_SECRET")},
 		XAuthorizeURL:       g("SOROE_X_AUTHORIZE_URL"),
-		XAPIURL:             g("SOROE_X_API_URL"),
+		XAPIURL:             cmp.Or(g("SOROE_X_API_URL"), g("SOROE_NETWORK_X_API_URL")),
 		MetaDialogURL:       g("SOROE_META_DIALOG_URL"),
 		MetaGraphURL:        g("SOROE_META_GRAPH_URL"),
 		ThreadsAuthorizeURL: g("SOROE_THREADS_AUTHORIZE_URL"),
 		ThreadsGraphURL:     g("SOROE_THREADS_GRAPH_URL"),
 		LinkedInAuthURL:     g("SOROE_LINKEDIN_AUTH_URL"),
 		LinkedInAPIURL:      g("SOROE_LINKEDIN_API_URL"),
-		LINEAPIURL:          g("SOROE_LINE_API_URL"),
+		LINEAPIURL:          cmp.Or(g("SOROE_LINE_API_URL"), g("SOROE_NETWORK_LINE_API_URL")),
 		AllowPrivate:        g(material.EnvAllowPrivateURLs) == "1",
 	}
 }
