@@ -182,7 +182,7 @@ func TestPostWorkflowUI(t *testing.T) {
 		want(t, r, http.StatusForbidden)
 
 		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
-		if r := mgr.get(t, "/"); !strings.Contains(r.Body, "承認待ち 1 件") || !strings.Contains(r.Body, "bell-count") {
+		if r := mgr.get(t, "/"); !strings.Contains(r.Body, "承認待ち 2 件") || !strings.Contains(r.Body, "佐藤さんの一日を紹介します") || !strings.Contains(r.Body, "bell-count") {
 			t.Errorf("manager's home does not show the review: %s", r)
 		}
 		mgr.get(t, path)
@@ -440,7 +440,7 @@ func TestTemplateApprovalStepsForm(t *testing.T) {
 			"step_0_name": {"広報"}, "step_0_mode": {"any"}, "step_0_role": {"manager"},
 			"step_1_name": {"法務"}, "step_1_mode": {"all"}, "step_1_ids": {strconv.FormatInt(f.Users[soroe.RoleExecutive].ID, 10)},
 			"step_1_guests": {"山田 太郎 <yamada@law.example.jp>\n佐々木 <sasaki@law.example.jp>"},
-			"step_2_name": {"部長"}, "step_2_mode": {"any"}, "step_2_ids": {strconv.FormatInt(f.Users[soroe.RoleOwner].ID, 10)}}
+			"step_2_name":   {"部長"}, "step_2_mode": {"any"}, "step_2_ids": {strconv.FormatInt(f.Users[soroe.RoleOwner].ID, 10)}}
 		r = mgr.post(t, path, form)
 		want(t, r, http.StatusSeeOther)
 		tpl, err := db.Template(context.Background(), f.A.ID, sc.tpl.ID, 0)
