@@ -100,7 +100,7 @@ func (s *Server) apiImportPosts(w http.ResponseWriter, r *http.Request) {
 		}
 		body = bytes.NewReader(data)
 		if filename == "" && mt == "text/tab-separated-values" {
-			filename = "plan.tsv"
+			filename = "content-plan.tsv"
 		}
 	default:
 		s.problem(w, r, http.StatusUnsupportedMediaType, "unsupported_media_type",
@@ -108,7 +108,7 @@ func (s *Server) apiImportPosts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if filename == "" {
-		filename = "plan.csv"
+		filename = "content-plan.csv"
 	}
 	res, err := s.runImport(r, body, filename, dryRun)
 	if e, ok := postimport.IsProblems(err); ok {
