@@ -561,3 +561,22 @@ func (s *Server) apiNotificationsRead(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (s *Server) apiDuplicatePost(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := s.wf().Duplicate(r.Context(), actor(r), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out, err := s.postOutput(r, p.ID, true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, out)
+}

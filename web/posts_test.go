@@ -69,6 +69,7 @@ func init() {
 	walkBodies["POST /api/v1/posts/{post}/media"] = `{}`
 	walkBodies["POST /api/v1/posts/{post}/targets/{target}/url"] = `{"url":"https://example.jp/p/1"}`
 	walkBodies["POST /api/v1/notifications/read"] = `{}`
+	walkBodies["POST /api/v1/posts/{post}/duplicate"] = `{}`
 	for _, p := range []string{
 		"POST /posts", "POST /posts/{post}", "POST /posts/{post}/submit", "POST /posts/{post}/guest-link",
 		"POST /posts/{post}/schedule", "POST /posts/{post}/unschedule", "POST /posts/{post}/comments",
@@ -418,6 +419,14 @@ func TestPostRecordManualURL(t *testing.T) {
 		ts, _ := db.Targets(ctx, f.A.ID, pid)
 		if p.State != soroe.PostPublished || ts[0].URL != "https://www.instagram.com/p/abc/" {
 			t.Errorf("after recording: %s %+v", p.State, ts[0])
+		}
+		// A published post is posted again by duplicating it.
+		stok := e.token(t, f.A, f.Users[soroe.RoleStaff])
+		r = e.api(t, "POST", fmt.Sprintf("/api/v1/posts/%d/duplicate", pid), stok, map[string]any{})
+		want(t, r, http.StatusCreated)
+		dup := r.json(t)
+		if dup["state"] != "draft" || dup["text"] != p.Text || len(dup["targets"].([]any)) != 1 || dup["scheduled_at"] != nil {
+			t.Errorf("duplicate: %s", r)
 		}
 	})
 }

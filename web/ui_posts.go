@@ -36,6 +36,7 @@ func (s *Server) registerPosts() error {
 		s.ui("POST /posts/{post}/schedule", write, s.postSchedule),
 		s.ui("POST /posts/{post}/unschedule", write, s.postUnschedule),
 		s.ui("POST /posts/{post}/delete", write, s.postDelete),
+		s.ui("POST /posts/{post}/duplicate", write, s.postDuplicate),
 		s.ui("POST /posts/{post}/comments", comment, s.postComment),
 		s.ui("POST /posts/{post}/media", write, s.postMediaUpload),
 		s.ui("POST /posts/{post}/media/{media}/delete", write, s.postMediaDelete),
@@ -54,6 +55,7 @@ func (s *Server) registerPosts() error {
 		s.api("GET /api/v1/posts/{post}", read, s.apiPost),
 		s.api("PATCH /api/v1/posts/{post}", write, s.apiUpdatePost),
 		s.api("DELETE /api/v1/posts/{post}", write, s.apiDeletePost),
+		s.api("POST /api/v1/posts/{post}/duplicate", write, s.apiDuplicatePost),
 		s.api("POST /api/v1/posts/{post}/submit", write, s.apiSubmitPost),
 		s.api("POST /api/v1/posts/{post}/approve", approve, s.apiApprovePost),
 		s.api("POST /api/v1/posts/{post}/reject", approve, s.apiRejectPost),
@@ -493,6 +495,17 @@ func (s *Server) postNew(w http.ResponseWriter, r *http.Request) {
 			if form.Get("link") == "" && t.Link != "" {
 				form.Set("link", t.Link)
 			}
+			// The 型's structure is the text to fill in, with its CTA and hashtags.
+			if form.Get("text") == "" {
+				text := t.Structure
+				if t.CTA != "" {
+					text += "\n" + t.CTA
+				}
+				if len(t.Hashtags) > 0 {
+					text += "\n" + strings.Join(t.Hashtags, " ")
+				}
+				form.Set("text", text)
+			}
 		}
 	}
 	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
@@ -652,13 +665,53 @@ type postPageData struct {
 	CanApprove  bool // may issue guest links
 	CanComment  bool
 	Comments    []*commentView
-	History     []*soroe.PostEvent
+	History     []historyItem
 	GuestLink   string // a link just issued
 	GuestFor    string
 	HasSecrets  bool
 	MaxMediaMB  int
 	LocalNow    string
 	StepsSource string
+}
+
+// historyItem is a line of a post's history as people read it.
+type historyItem struct {
+	At     time.Time
+	Kind   string
+	Actor  string
+	Detail string
+}
+
+// historyItem says an event's detail in words: states and times
+// translated, reasons and comments as they are.
+func (s *Server) historyItem(p *page, e *soroe.PostEvent) historyItem {
+	h := historyItem{At: e.At, Kind: e.Kind, Actor: e.ActorName, Detail: e.Detail}
+	switch e.Kind {
+	case store.EventCreated, store.EventPublished:
+		h.Detail = p.T("posts.state." + e.Detail)
+	case store.EventSubmitted:
+		if n, err := strconv.Atoi(e.Detail); err == nil {
+			h.Detail = p.T("posts.round", "Round", n)
+		}
+	case store.EventScheduled, store.EventRescheduled:
+		if t, err := time.Parse(time.RFC3339, e.Detail); err == nil {
+			h.Detail = p.Local(t)
+		}
+	case store.EventEdited:
+		back := strings.HasSuffix(e.Detail, "back_to_review")
+		what := strings.TrimSpace(strings.TrimSuffix(e.Detail, "back_to_review"))
+		var parts []string
+		if f, ok := strings.CutPrefix(what, "media_added:"); ok {
+			parts = append(parts, p.T("posts.event.media_added", "File", f))
+		} else if what == "media_removed" {
+			parts = append(parts, p.T("posts.event.media_removed"))
+		}
+		if back {
+			parts = append(parts, p.T("posts.event.back_to_review"))
+		}
+		h.Detail = strings.Join(parts, " · ")
+	}
+	return h
 }
 
 type commentView struct {
@@ -707,12 +760,15 @@ func (s *Server) renderPostPage(w http.ResponseWriter, r *http.Request, status i
 			}
 		}
 	}
-	if d.History, err = s.db.PostEvents(ctx, id.Org.ID, v.ID); err != nil {
+	events, err := s.db.PostEvents(ctx, id.Org.ID, v.ID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	slices.Reverse(d.History)
 	p := s.newPage(w, r, "posts.post_title", d)
+	for i := len(events) - 1; i >= 0; i-- {
+		d.History = append(d.History, s.historyItem(p, events[i]))
+	}
 	if perr != nil {
 		s.formError(w, r, "post", p, perr)
 		return
@@ -755,9 +811,20 @@ func (s *Server) postDecide(w http.ResponseWriter, r *http.Request) {
 		decision, flash = soroe.DecisionReject, "posts.flash.rejected"
 	}
 	s.postAction(w, r, flash, func(id int64) error {
-		round, _ := strconv.Atoi(r.PostForm.Get("round"))
-		step, _ := strconv.Atoi(r.PostForm.Get("step"))
-		_, _, err := s.wf().Decide(r.Context(), who(r).Org.ID, id, store.Decision{Round: round, Step: step, UserID: who(r).User.ID,
+		// The page sends the round and step it showed (a stale page's
+		// decision is refused); without them, the current ones.
+		p, err := s.db.Post(r.Context(), who(r).Org.ID, id)
+		if err != nil {
+			return err
+		}
+		round, step := p.Round, p.Step
+		if v, err := strconv.Atoi(r.PostForm.Get("round")); err == nil {
+			round = v
+		}
+		if v, err := strconv.Atoi(r.PostForm.Get("step")); err == nil {
+			step = v
+		}
+		_, _, err = s.wf().Decide(r.Context(), who(r).Org.ID, id, store.Decision{Round: round, Step: step, UserID: who(r).User.ID,
 			Decision: decision, Comment: r.PostForm.Get("comment")})
 		return err
 	})
@@ -827,6 +894,25 @@ func (s *Server) postDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "posts.flash.deleted")
 	redirect(w, r, "/posts")
+}
+
+func (s *Server) postDuplicate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "post")
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	p, err := s.wf().Duplicate(r.Context(), actor(r), id)
+	if err != nil {
+		if errors.Is(err, soroe.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		s.renderPostPage(w, r, 0, err, "", "")
+		return
+	}
+	s.flash(r, "posts.flash.duplicated")
+	redirect(w, r, fmt.Sprintf("/posts/%d/edit", p.ID))
 }
 
 func (s *Server) postComment(w http.ResponseWriter, r *http.Request) {

@@ -49,12 +49,12 @@ type GuestClaim struct {
 // key (SOROE_SECRET_KEY), so it cannot be forged or altered, and it
 // expires. Issuing it is written in the post's history.
 func (s *Service) GuestLink(ctx context.Context, box *secretbox.Box, a Actor, postID int64, email string, ttl time.Duration) (string, *GuestClaim, error) {
-	if box == nil {
-		return "", nil, ErrNoSecretKey
-	}
 	p, err := s.DB.Post(ctx, a.OrgID, postID)
 	if err != nil {
 		return "", nil, err
+	}
+	if box == nil {
+		return "", nil, ErrNoSecretKey
 	}
 	if p.State != soroe.PostInReview || p.Step >= len(p.Steps) {
 		return "", nil, ErrLinkStale

@@ -184,6 +184,29 @@ func (s *Service) checkTemplate(ctx context.Context, p *soroe.Post) error {
 	return nil
 }
 
+// Duplicate makes a new draft by the actor with another post's content
+// (its 型 at the current version, text, link, accounts and variants,
+// without its time) — how a failed or published post is posted again.
+func (s *Service) Duplicate(ctx context.Context, a Actor, id int64) (*soroe.Post, error) {
+	old, err := s.DB.Post(ctx, a.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := s.DB.Targets(ctx, a.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &soroe.Post{GoalID: old.GoalID, TemplateID: old.TemplateID, Text: old.Text, Link: old.Link}
+	var ts []*soroe.Target
+	for _, t := range targets {
+		ts = append(ts, &soroe.Target{AccountID: t.AccountID, Text: t.Text})
+	}
+	if err := s.Create(ctx, a, p, ts); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // Update saves an edit; a post past draft goes back to review (and its
 // first step's approvers are told). It reports whether it went back.
 func (s *Service) Update(ctx context.Context, a Actor, p *soroe.Post, targets []*soroe.Target) (bool, error) {
