@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/publish"
 	"github.com/soroe/soroe/store"
 )
@@ -162,11 +163,49 @@ func (w *publishWorker) Timeout(*river.Job[PublishArgs]) time.Duration {
 	return cmp.Or(w.c.Engine.Lease, publish.DefaultLease) * 3 / 4
 }
 
+// Work attempts the target once it is due. A target that is queued but
+// not due — its account was deferred by a rate limit after this job was
+// enqueued, or the attempt was answered "retry later" — is not attempted
+// (no request the network would only refuse); its job is snoozed until
+// then when that is within Redispatch, so that it waits in River rather
+// than for a dispatch whose uniqueness period would hold a new job back,
+// and otherwise ends, leaving the target to the dispatcher.
 func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
-	if w.c.Engine == nil {
+	e := w.c.Engine
+	if e == nil {
 		return river.JobCancel(fmt.Errorf("publishing is off on this instance"))
 	}
-	return w.c.Engine.Attempt(ctx, job.Args.TargetID)
+	if wait, later := w.notDue(ctx, job.Args.TargetID); later {
+		return w.later(wait)
+	}
+	if err := e.Attempt(ctx, job.Args.TargetID); err != nil {
+		return err
+	}
+	if wait, later := w.notDue(ctx, job.Args.TargetID); later {
+		return w.later(wait)
+	}
+	return nil
+}
+
+// notDue reports how long a queued target has to wait.
+func (w *publishWorker) notDue(ctx context.Context, id int64) (time.Duration, bool) {
+	t, err := w.c.Engine.Store.Target(ctx, id)
+	if err != nil || t.State != soroe.TargetQueued {
+		return 0, false
+	}
+	now := w.c.Engine.Store.Now()
+	if w.c.Engine.Clock != nil {
+		now = w.c.Engine.Clock()
+	}
+	wait := t.NextAttemptAt.Sub(now)
+	return wait, wait > 0
+}
+
+func (w *publishWorker) later(wait time.Duration) error {
+	if wait > max(cmp.Or(w.c.Redispatch, defaultRedispatch), time.Second) {
+		return nil
+	}
+	return river.JobSnooze(wait)
 }
 
 type publishResolveWorker struct {

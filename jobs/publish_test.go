@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,4 +169,102 @@ func countStates(t *testing.T, db *store.DB) (int, map[string]int) {
 		out[s] = c
 	}
 	return out[soroe.TargetSent], out
+}
+
+// limitedNetwork answers its first call 429 "retry in a second", and
+// every call until then the same way, as a network does.
+type limitedNetwork struct {
+	*publishtest.Fake
+	mu      sync.Mutex
+	until   time.Time
+	refused int
+}
+
+func (l *limitedNetwork) Publish(ctx context.Context, a *network.Account, p network.Post) (network.Published, error) {
+	l.mu.Lock()
+	now := time.Now()
+	if l.until.IsZero() {
+		l.until = now.Add(time.Second)
+	}
+	if now.Before(l.until) {
+		l.refused++
+		until := l.until
+		l.mu.Unlock()
+		return network.Published{}, &network.Error{Kind: network.ErrRateLimited, Status: 429, RetryAfter: until}
+	}
+	l.mu.Unlock()
+	return l.Fake.Publish(ctx, a, p)
+}
+
+func (l *limitedNetwork) Refused() int { l.mu.Lock(); defer l.mu.Unlock(); return l.refused }
+
+// TestRateLimitWaitsInRiver: 30 posts on one account are due; the network
+// answers the first 429 "retry in a second", and refuses every call until
+// then. The account's other targets, whose jobs are already enqueued, are
+// not attempted before then (no request the network would refuse: only
+// the calls already under way when the 429 landed are refused too), and
+// all are sent after it; their jobs snooze in River until the limit ends
+// rather than wait for a later dispatch.
+func TestRateLimitWaitsInRiver(t *testing.T) {
+	const n, workers = 30, 4
+	for _, e := range storetest.Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			db := storetest.Open(t, e, soroe.SystemClock)
+			if err := jobs.Migrate(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+			org := &soroe.Org{Name: "揃え"}
+			user := &soroe.User{Email: "a@example.jp", Name: "A", PasswordHash: "x"}
+			if err := db.CreateUserWithOrg(ctx, user, org); err != nil {
+				t.Fatal(err)
+			}
+			f := &limitedNetwork{Fake: publishtest.New(network.Capabilities{Network: soroe.NetworkX, CanFindRecent: true}, nil)}
+			a := &soroe.Account{OrgID: org.ID, Network: soroe.NetworkX, Name: "x"}
+			if err := db.CreateAccount(ctx, a, ""); err != nil {
+				t.Fatal(err)
+			}
+			for i := range n {
+				at := db.Now()
+				p := &soroe.Post{OrgID: org.ID, AuthorID: user.ID, State: soroe.PostScheduled, ScheduledAt: &at}
+				if err := db.CreatePost(ctx, p, []*soroe.Target{{AccountID: a.ID, Text: fmt.Sprintf("投稿 %d", i)}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			eng := &publish.Engine{Store: db, Adapters: map[soroe.Network]network.Publisher{soroe.NetworkX: f}, Log: slog.New(slog.DiscardHandler)}
+			r, err := jobs.New(db, jobs.Config{
+				Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 50 * time.Millisecond, MaxWorkers: workers, TestOnly: true,
+				Publish: jobs.PublishConfig{Engine: eng, DispatchEvery: 100 * time.Millisecond, ResolveEvery: time.Second, Redispatch: time.Minute},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = r.Stop(sctx)
+			})
+			deadline := time.Now().Add(50 * time.Second)
+			for {
+				sent, states := countStates(t, db)
+				if sent == n {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("after 50 s: %v (%d refused)", states, f.Refused())
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if got := f.Refused(); got > workers {
+				t.Errorf("%d calls refused, want at most the %d under way when the limit began", got, workers)
+			}
+			if got := len(f.Posts()); got != n {
+				t.Errorf("%d posts", got)
+			}
+		})
+	}
 }
