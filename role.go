@@ -108,7 +108,7 @@ var Rights = []Right{
 	{ActPostWrite, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿を下書きする・編集する・レビューに出す・予約する（現場は自分の投稿のみ）", "Draft, edit, submit and schedule posts (staff: own posts only)"},
 	{ActPostComment, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿にコメントする（@メンションで通知）", "Comment on posts (@mentions notify)"},
 	{ActPostApprove, []Role{RoleOwner, RoleExecutive, RoleManager}, "承認ステップの承認者として承認・差し戻しする、社外承認者へのリンクを出す", "Approve or send back as an approver of a step; issue links for guest approvers"},
-	{ActPostImport, []Role{RoleOwner, RoleManager}, "投稿計画を CSV / Excel で一括登録する", "Import a content plan from CSV or Excel"},
+	{ActPostImport, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿計画を CSV / Excel で一括登録する（承認できる人の取り込みは承認済み、現場の取り込みはレビューへ）", "Import a content plan from CSV or Excel (approvers' imports are approved, staff's go to review)"},
 	{ActAccountRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "接続済みの SNS アカウントと状態を見る", "See the connected social accounts and their health"},
 	{ActAccountManage, []Role{RoleOwner, RoleManager}, "SNS アカウントを接続・再接続・解除する", "Connect, reconnect and disconnect social accounts"},
 	{ActNotificationOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分への通知を見る・既読にする", "Read and dismiss own notifications"},

@@ -143,9 +143,9 @@ func TestImportUI(t *testing.T) {
 			}
 		}
 
-		// Staff may not import.
+		// Staff may import too; their posts go to review.
 		cs := e.loggedIn(t, f.Users[soroe.RoleStaff])
-		want(t, cs.get(t, "/posts/import"), http.StatusForbidden)
+		want(t, cs.get(t, "/posts/import"), http.StatusOK)
 	})
 }
 
@@ -214,9 +214,17 @@ func TestImportAPI(t *testing.T) {
 		r = e.apiRaw(t, "POST", "/api/v1/posts/import", owner, strings.NewReader("x"), http.Header{"Content-Type": {"image/png"}})
 		want(t, r, http.StatusUnsupportedMediaType)
 		d.checkResponse(t, route, r)
-		r = e.apiRaw(t, "POST", "/api/v1/posts/import", staff, strings.NewReader(importGood), csv)
-		want(t, r, http.StatusForbidden)
+		// Staff's rows go to review, not straight to the schedule.
+		staffPlan := strings.ReplaceAll(strings.ReplaceAll(importGood, "完成見学会", "構造見学会"), "大工の一日", "現場の一日")
+		r = e.apiRaw(t, "POST", "/api/v1/posts/import", staff, strings.NewReader(staffPlan), csv)
+		want(t, r, http.StatusCreated)
 		d.checkResponse(t, route, r)
+		for _, id := range r.json(t)["post_ids"].([]any) {
+			p, err := e.db.Post(context.Background(), f.A.ID, int64(id.(float64)))
+			if err != nil || p.State != soroe.PostInReview {
+				t.Errorf("staff's imported post: %+v %v", p, err)
+			}
+		}
 		r = e.api(t, "POST", "/api/v1/posts/import", owner, `{"text":1}`)
 		want(t, r, http.StatusBadRequest)
 		d.checkResponse(t, route, r)
