@@ -950,18 +950,11 @@ func (s *Server) recordURL(r *http.Request, postID, targetID int64, raw string) 
 	if !workflow.MayEdit(actor(r), p) && !soroe.Can(who(r).Role, soroe.ActPostApprove) {
 		return workflow.ErrNotYours
 	}
-	raw = strings.TrimSpace(raw)
-	if u, err := url.Parse(raw); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return soroe.Invalid("url", "invalid_url")
-	}
 	t, err := s.db.Target(ctx, targetID)
 	if err != nil || t.PostID != postID || t.OrgID != org.ID {
 		return soroe.ErrNotFound
 	}
-	if t.State != soroe.TargetUnconfirmed {
-		return store.ErrTargetState
-	}
-	return s.db.MarkSent(ctx, targetID, "", raw)
+	return s.db.RecordManual(ctx, org.ID, targetID, raw, who(r).User.ID)
 }
 
 // ---- Notifications ----
