@@ -66,7 +66,15 @@ func TestPostImportCommand(t *testing.T) {
 			t.Errorf("import: %q, %d posts", out, count())
 		}
 
-		// Staff may not import.
-		wantErr(t, c.fails("post", "import", good, "--as", "staff@a.jp"), soroe.EForbidden, "as", "post.import needs owner or manager")
+		// Staff may import too: their posts go to review.
+		staffPlan := write("staff.csv", "日時,アカウント,本文\n2030-12-03 09:00,公式X,構造見学会のお知らせ\n")
+		out = c.ok("post", "import", staffPlan, "--as", "staff@a.jp")
+		if !strings.Contains(out, "imported 1 post(s)") || count() != 3 {
+			t.Errorf("staff import: %q", out)
+		}
+		posts, _, _, _ := db.Posts(ctx, store.PostFilter{OrgID: a.ID, States: []string{soroe.PostInReview}})
+		if len(posts) != 1 || posts[0].Text != "構造見学会のお知らせ" {
+			t.Errorf("staff's post is not in review: %+v", posts)
+		}
 	})
 }
