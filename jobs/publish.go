@@ -31,8 +31,9 @@ type PublishConfig struct {
 	// ResolveEvery is how often stale leases are expired and unconfirmed
 	// targets checked (default 1 min).
 	ResolveEvery time.Duration
-	// Batch bounds the targets one dispatch or resolve run handles
-	// (default 1000); the next run takes the rest.
+	// Batch bounds the targets one dispatch or resolve run handles, and
+	// the publish jobs waiting for a worker (default 1000); the next run
+	// takes the rest.
 	Batch int
 	// Redispatch is how long a target gets no second publish job (default
 	// 1 min, at least 1 s): publish jobs are unique per target and period,
@@ -118,7 +119,20 @@ func (w *publishDispatchWorker) Work(ctx context.Context, job *river.Job[Publish
 	if w.c.Engine == nil {
 		return nil
 	}
-	ids, err := w.db.DueTargets(ctx, w.c.batch())
+	// Keep at most a batch of publish jobs waiting for a worker: due
+	// targets beyond it wait in the store, where they cost nothing, rather
+	// than pile up in River as jobs (and, once a Redispatch period has
+	// passed, as second jobs for the same targets).
+	var waiting int
+	if err := w.db.Writer().QueryRowContext(ctx, "SELECT COUNT(*) FROM river_job WHERE kind = $1 AND state IN ('available', 'retryable')",
+		PublishKind).Scan(&waiting); err != nil {
+		return fmt.Errorf("dispatch: %w", err)
+	}
+	room := w.c.batch() - waiting
+	if room <= 0 {
+		return nil
+	}
+	ids, err := w.db.DueTargets(ctx, room)
 	if err != nil {
 		return fmt.Errorf("dispatch: %w", err)
 	}
