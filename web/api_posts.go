@@ -95,7 +95,7 @@ func (s *Server) postOutput(r *http.Request, id int64, detail bool) (*postOut, e
 		out.Progress, _ = soroe.Progress(p.Steps, members, round)
 	}
 	if len(out.Targets) > 0 {
-		if out.Check, err = s.wf().Check(ctx, org.ID, out.Targets, len(out.Media) > 0); err != nil {
+		if out.Check, err = s.wf().Check(ctx, org.ID, out.Targets, out.Media); err != nil {
 			return nil, err
 		}
 	}
@@ -524,7 +524,7 @@ func (s *Server) apiCheckPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, targets := in.post()
-	rep, err := s.wf().Check(r.Context(), who(r).Org.ID, targets, false)
+	rep, err := s.wf().Check(r.Context(), who(r).Org.ID, targets, nil)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -208,7 +208,7 @@ func (s *Server) loadPostDetail(r *http.Request, v *postView) error {
 		for i, t := range v.Targets {
 			ts[i] = t.Target
 		}
-		if v.Report, err = s.wf().Check(ctx, org.ID, ts, len(v.Media) > 0); err != nil {
+		if v.Report, err = s.wf().Check(ctx, org.ID, ts, v.Media); err != nil {
 			return err
 		}
 	}
@@ -615,7 +615,15 @@ func (s *Server) postCheckLive(w http.ResponseWriter, r *http.Request) {
 	_, targets, err := postFromForm(who(r).Org, r.PostForm)
 	if err == nil {
 		var rep *workflow.Report
-		rep, err = s.wf().Check(r.Context(), who(r).Org.ID, targets, r.PostForm.Get("has_media") != "")
+		// Editing a stored post: its attachments count too.
+		var media []*soroe.Media
+		if id, perr := strconv.ParseInt(r.PostForm.Get("post_id"), 10, 64); perr == nil {
+			if media, err = s.db.PostMedia(r.Context(), who(r).Org.ID, id); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		rep, err = s.wf().Check(r.Context(), who(r).Org.ID, targets, media)
 		if err == nil {
 			writeJSON(w, http.StatusOK, s.reportJSON(lang(r), rep))
 			return
@@ -644,7 +652,10 @@ func (s *Server) reportJSON(l string, rep *workflow.Report) map[string]any {
 	var lines []line
 	for _, t := range rep.Targets {
 		ln := line{Account: t.AccountName, Network: s.tplNetworkLabel(l, t.Network), Length: t.Result.Length, Limit: t.Result.Limit,
-			Valid: t.Result.Valid, Problems: []string{}, Risks: []string{}, Reconnect: t.NeedsReconnect}
+			Valid: t.Result.Valid && t.Media == "", Problems: []string{}, Risks: []string{}, Reconnect: t.NeedsReconnect}
+		if t.Media != "" {
+			ln.Problems = append(ln.Problems, s.cat.T(l, "error."+t.Media))
+		}
 		for _, p := range t.Result.Problems {
 			ln.Problems = append(ln.Problems, s.cat.T(l, "check.problem."+p.Code, "Count", p.Count, "Limit", p.Limit))
 		}

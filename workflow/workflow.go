@@ -78,6 +78,9 @@ type TargetCheck struct {
 	// NeedsReconnect flags a target whose account must be reconnected
 	// before it can publish.
 	NeedsReconnect bool `json:"needs_reconnect"`
+	// Media is why the attachments do not suit the network (a message
+	// key, e.g. media_required for Instagram), or "".
+	Media string `json:"media_problem,omitempty"`
 }
 
 // Report is the verdict on a whole post.
@@ -93,9 +96,11 @@ type Report struct {
 	Reconnect []string `json:"reconnect,omitempty"`
 }
 
-// Check runs the per-network checks and the risk check on a post's
-// targets (as stored, or as being edited).
-func (s *Service) Check(ctx context.Context, orgID int64, targets []*soroe.Target, allowEmpty bool) (*Report, error) {
+// Check runs the per-network checks (text, and the attachments against
+// what each network takes) and the risk check on a post's targets (as
+// stored, or as being edited). A post with media may have empty text.
+func (s *Service) Check(ctx context.Context, orgID int64, targets []*soroe.Target, media []*soroe.Media) (*Report, error) {
+	allowEmpty := len(media) > 0
 	prof, err := s.DB.OrgProfile(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -121,7 +126,8 @@ func (s *Service) Check(ctx context.Context, orgID int64, targets []*soroe.Targe
 		if tc.Risks == nil {
 			tc.Risks = []text.Finding{}
 		}
-		rep.Valid = rep.Valid && tc.Result.Valid
+		tc.Media = checkMedia(a.Network, media)
+		rep.Valid = rep.Valid && tc.Result.Valid && tc.Media == ""
 		rep.Risky = rep.Risky || len(tc.Risks) > 0
 		if tc.NeedsReconnect && !slices.Contains(rep.Reconnect, a.Name) {
 			rep.Reconnect = append(rep.Reconnect, a.Name)
@@ -145,7 +151,7 @@ func (s *Service) checkStored(ctx context.Context, p *soroe.Post) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.Check(ctx, p.OrgID, targets, len(media) > 0)
+	return s.Check(ctx, p.OrgID, targets, media)
 }
 
 // Create stores a new draft by the actor.

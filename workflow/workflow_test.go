@@ -105,3 +105,47 @@ func TestGuestAndMediaLinks(t *testing.T) {
 		}
 	})
 }
+
+// The check tells a post whose attachments do not suit a network:
+// Instagram needs one, Bluesky takes images up to 2 MB (1,000,000 bytes in
+// its lexicon), LinkedIn none yet.
+func TestCheckMedia(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		owner := &soroe.User{Email: "o@example.jp", Name: "O", PasswordHash: "x"}
+		org := &soroe.Org{Name: "揃え"}
+		if err := db.CreateUserWithOrg(ctx, owner, org); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[soroe.Network]int64{}
+		for _, n := range []soroe.Network{soroe.NetworkInstagram, soroe.NetworkBluesky, soroe.NetworkManual} {
+			a := &soroe.Account{OrgID: org.ID, Network: n, Name: string(n)}
+			if err := db.CreateAccount(ctx, a, ""); err != nil {
+				t.Fatal(err)
+			}
+			ids[n] = a.ID
+		}
+		svc := &workflow.Service{DB: db}
+		check := func(n soroe.Network, text string, media ...*soroe.Media) workflow.TargetCheck {
+			rep, err := svc.Check(ctx, org.ID, []*soroe.Target{{AccountID: ids[n], Text: text}}, media)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep.Targets[0]
+		}
+		png := &soroe.Media{Filename: "a.png", ContentType: "image/jpeg", Bytes: 300_000}
+		big := &soroe.Media{Filename: "b.jpg", ContentType: "image/jpeg", Bytes: 5_000_000}
+		if c := check(soroe.NetworkInstagram, "写真です"); c.Media != "media_required" {
+			t.Errorf("instagram without media: %q", c.Media)
+		}
+		if c := check(soroe.NetworkInstagram, "", png); c.Media != "" || !c.Result.Valid {
+			t.Errorf("instagram with an image and no text: %+v", c)
+		}
+		if c := check(soroe.NetworkBluesky, "大きな写真", big); c.Media != "media_image_too_large" {
+			t.Errorf("bluesky big image: %q", c.Media)
+		}
+		if c := check(soroe.NetworkManual, "何でも", big, big); c.Media != "" {
+			t.Errorf("manual: %q", c.Media)
+		}
+	})
+}

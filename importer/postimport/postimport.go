@@ -159,7 +159,7 @@ func (s *Service) Import(ctx context.Context, a workflow.Actor, r io.Reader, fil
 
 	// The workflow's checks, as a submission or an approval runs them.
 	if len(all) > 0 {
-		rep, err := wf.Check(ctx, a.OrgID, all, false)
+		rep, err := wf.Check(ctx, a.OrgID, all, nil)
 		if err != nil {
 			return nil, err
 		}
