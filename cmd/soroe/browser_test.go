@@ -176,6 +176,7 @@ func TestBrowserHome(t *testing.T) {
 		})
 	}
 	t.Run("english", func(t *testing.T) { checkEnglish(t, browserCtx, srv, artifacts) })
+	t.Run("posts", func(t *testing.T) { checkPosts(t, browserCtx, srv, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {
