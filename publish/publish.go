@@ -54,6 +54,9 @@ type Engine struct {
 	// (a Bluesky session it logged in for), which are then stored, so the
 	// next call reuses them instead of logging in again.
 	Seal func(a *soroe.Account, c network.Credentials) (string, error)
+	// Media loads a target's attachments for the adapter (bytes to upload,
+	// and a public link for networks that fetch by URL); nil sends none.
+	Media func(ctx context.Context, t *soroe.Target) ([]network.Media, error)
 	// Clock is now; nil means the store's clock.
 	Clock soroe.Clock
 	// Log receives what happens; nil means slog.Default().
@@ -149,6 +152,14 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	post := network.Post{Text: t.Text, IdempotencyKey: t.IdempotencyKey, CreatedAt: e.now()}
 	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
 		post.Link = p.Link
+	}
+	if e.Media != nil {
+		media, err := e.Media(ctx, t)
+		if err != nil {
+			// Nothing was sent: retry later.
+			return errors.Join(err, e.settle(wctx, e.Store.MarkRetry(wctx, t.ID, e.now().Add(DefaultBackoff(1)), "media: "+err.Error())))
+		}
+		post.Media = media
 	}
 	before := acct.Credentials
 	res, perr := adapter.Publish(ctx, acct, post)

@@ -17,6 +17,7 @@ import (
 	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/store/storetest"
+	"github.com/soroe/soroe/workflow"
 )
 
 // Every fixture's org A gets a manual account and a post by its staff user,
@@ -459,5 +460,31 @@ func TestTemplateApprovalStepsForm(t *testing.T) {
 		form.Set("step_1_guests", "not an email")
 		r = mgr.post(t, path, form)
 		want(t, r, http.StatusUnprocessableEntity)
+	})
+}
+
+// A public media link serves the attachment to a network until it expires;
+// a guest's link shows the post's media too.
+func TestPublicMediaLink(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock, withSecrets(t))
+		f := e.fixture(t)
+		mid, _ := strconv.ParseInt(f.Wild["media"], 10, 64)
+		tok, err := workflow.MediaToken(e.srv.cfg.Secrets, mid, clock.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		r := c.get(t, "/m/"+tok)
+		if r.Status != http.StatusOK || r.Body != string(pngBytes) || r.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("public media: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+		clock.Add(2 * time.Hour)
+		if r := c.get(t, "/m/"+tok); r.Status != http.StatusNotFound {
+			t.Errorf("expired link: %d", r.Status)
+		}
+		if r := c.get(t, "/m/v1:garbage"); r.Status != http.StatusNotFound {
+			t.Errorf("garbage link: %d", r.Status)
+		}
 	})
 }

@@ -139,6 +139,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	defer stopFakes()
+	if jcfg.Publish.Engine != nil {
+		jcfg.Publish.Engine.Media = mediaLoader(db, box, o.baseURL, a.clock)
+	}
 	if jcfg.Accounts, err = accountHealth(box, o.baseURL, o.demo); err != nil {
 		return err
 	}
