@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/soroe/soroe"
 )
@@ -114,18 +112,8 @@ func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Ta
 	if p.ScheduledAt != nil {
 		due = *p.ScheduledAt
 	}
-	seen := map[int64]bool{}
-	for _, t := range targets {
-		if seen[t.AccountID] {
-			return soroe.Invalid("accounts", "duplicate_account")
-		}
-		seen[t.AccountID] = true
-		if strings.TrimSpace(t.Text) == "" {
-			return soroe.Invalid("text", "required")
-		}
-		if utf8.RuneCountInString(t.Text) > maxTargetText {
-			return soroe.Invalid("text", "too_long")
-		}
+	if err := checkTargets(targets); err != nil {
+		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if p.SlotAt != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -426,38 +427,31 @@ func (s *Server) apiUnschedulePost(w http.ResponseWriter, r *http.Request) {
 	s.apiPost(w, r)
 }
 
-func (s *Server) apiPostHistory(w http.ResponseWriter, r *http.Request) {
+// apiPostList answers a list that belongs to the {post} of the path under
+// key; a post of another organization is not found.
+func apiPostList[T any](s *Server, w http.ResponseWriter, r *http.Request, key string, load func(ctx context.Context, orgID, postID int64) ([]T, error)) {
+	org := who(r).Org.ID
 	id, err := pathID(r, "post")
 	if err == nil {
-		_, err = s.db.Post(r.Context(), who(r).Org.ID, id)
+		_, err = s.db.Post(r.Context(), org, id)
+	}
+	var list []T
+	if err == nil {
+		list, err = load(r.Context(), org, id)
 	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	evs, err := s.db.PostEvents(r.Context(), who(r).Org.ID, id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"history": nonNil(evs)})
+	writeJSON(w, http.StatusOK, map[string]any{key: nonNil(list)})
+}
+
+func (s *Server) apiPostHistory(w http.ResponseWriter, r *http.Request) {
+	apiPostList(s, w, r, "history", s.db.PostEvents)
 }
 
 func (s *Server) apiPostComments(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "post")
-	if err == nil {
-		_, err = s.db.Post(r.Context(), who(r).Org.ID, id)
-	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	cs, err := s.db.Comments(r.Context(), who(r).Org.ID, id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"comments": nonNil(cs)})
+	apiPostList(s, w, r, "comments", s.db.Comments)
 }
 
 func (s *Server) apiAddComment(w http.ResponseWriter, r *http.Request) {

@@ -100,6 +100,12 @@ const planMaxDays = 366
 // planRange reads ?from= and ?to= (local days, both included); from
 // defaults to def, to to from+days-1.
 func planRange(r *http.Request, def soroe.Date, days int) (from, to soroe.Date, err error) {
+	return dateRange(r, def, func(from soroe.Date) soroe.Date { return from.AddDays(days - 1) })
+}
+
+// dateRange reads ?from= and ?to= (local days, both included, at most
+// planMaxDays): from defaults to def, to to defTo(from).
+func dateRange(r *http.Request, def soroe.Date, defTo func(from soroe.Date) soroe.Date) (from, to soroe.Date, err error) {
 	q := r.URL.Query()
 	from = def
 	if v := q.Get("from"); v != "" {
@@ -107,7 +113,7 @@ func planRange(r *http.Request, def soroe.Date, days int) (from, to soroe.Date, 
 			return "", "", soroe.Invalid("from", "invalid_date")
 		}
 	}
-	to = from.AddDays(days - 1)
+	to = defTo(from)
 	if v := q.Get("to"); v != "" {
 		if to, err = soroe.ParseDate(v); err != nil {
 			return "", "", soroe.Invalid("to", "invalid_date")

@@ -706,32 +706,15 @@ type calendarJSON struct {
 }
 
 // calRange reads ?from= and ?to= (local days, both included); without
-// them, the current month.
+// them, the current month (to: the end of from's month).
 func (s *Server) calRange(r *http.Request, org *soroe.Org) (from, to soroe.Date, err error) {
-	q := r.URL.Query()
-	t := s.planToday(org).Time(time.UTC)
-	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-	from = soroe.DateOf(first, time.UTC)
-	if v := q.Get("from"); v != "" {
-		if from, err = soroe.ParseDate(v); err != nil {
-			return "", "", soroe.Invalid("from", "invalid_date")
-		}
-		t := from.Time(time.UTC)
-		first = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	firstOf := func(d soroe.Date) time.Time {
+		t := d.Time(time.UTC)
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 	}
-	to = soroe.DateOf(first.AddDate(0, 1, -1), time.UTC)
-	if v := q.Get("to"); v != "" {
-		if to, err = soroe.ParseDate(v); err != nil {
-			return "", "", soroe.Invalid("to", "invalid_date")
-		}
-	}
-	switch n := from.DaysUntil(to); {
-	case n < 0:
-		return "", "", soroe.Invalid("to", "range_reversed")
-	case n >= planMaxDays:
-		return "", "", soroe.Invalid("to", "range_too_long")
-	}
-	return from, to, nil
+	return dateRange(r, soroe.DateOf(firstOf(s.planToday(org)), time.UTC), func(from soroe.Date) soroe.Date {
+		return soroe.DateOf(firstOf(from).AddDate(0, 1, -1), time.UTC)
+	})
 }
 
 func (s *Server) apiCalendar(w http.ResponseWriter, r *http.Request) {
