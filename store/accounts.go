@@ -264,7 +264,7 @@ func (db *DB) RecordAccountCheck(ctx context.Context, id int64, lastError string
 // AccountsToRefresh returns the IDs of ok accounts whose token expires
 // before the given time, soonest first, at most limit.
 func (db *DB) AccountsToRefresh(ctx context.Context, before time.Time, limit int) ([]int64, error) {
-	return db.accountIDs(ctx, `SELECT id FROM accounts WHERE status = $1 AND token_expires_at IS NOT NULL
+	return db.ids(ctx, `SELECT id FROM accounts WHERE status = $1 AND token_expires_at IS NOT NULL
 		AND token_expires_at < $2 ORDER BY token_expires_at, id LIMIT $3`, soroe.AccountOK, ts(before), limit)
 }
 
@@ -272,7 +272,7 @@ func (db *DB) AccountsToRefresh(ctx context.Context, before time.Time, limit int
 // checked since the given time, least recently checked first, at most
 // limit.
 func (db *DB) AccountsToCheck(ctx context.Context, since time.Time, limit int) ([]int64, error) {
-	return db.accountIDs(ctx, `SELECT id FROM accounts WHERE status = $1 AND network <> $2
+	return db.ids(ctx, `SELECT id FROM accounts WHERE status = $1 AND network <> $2
 		AND (checked_at IS NULL OR checked_at < $3) ORDER BY checked_at IS NOT NULL, checked_at, id LIMIT $4`,
 		soroe.AccountOK, soroe.NetworkManual, ts(since), limit)
 }
@@ -308,21 +308,4 @@ func (db *DB) MarkAccountWarned(ctx context.Context, id int64) (bool, error) {
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
-}
-
-func (db *DB) accountIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := db.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

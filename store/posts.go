@@ -248,22 +248,9 @@ func (db *DB) PostEvents(ctx context.Context, orgID, postID int64) ([]*soroe.Pos
 // of a scheduled post whose time has come, and not waiting for a retry.
 func (db *DB) DueTargets(ctx context.Context, limit int) ([]int64, error) {
 	now := db.Now()
-	rows, err := db.r.QueryContext(ctx, `SELECT t.id FROM post_targets t JOIN posts p ON p.id = t.post_id
+	return db.ids(ctx, `SELECT t.id FROM post_targets t JOIN posts p ON p.id = t.post_id
 		WHERE t.state = $1 AND p.state = $2 AND p.scheduled_at <= $3 AND t.next_attempt_at <= $3
 		ORDER BY t.next_attempt_at, t.id LIMIT $4`, soroe.TargetQueued, soroe.PostScheduled, now, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // UnconfirmedTargets returns up to limit targets whose outcome is unknown,

@@ -237,3 +237,21 @@ func (db *DB) Backup(ctx context.Context, file string) error {
 	_, err = c.ExecContext(ctx, "VACUUM INTO $1", abs)
 	return err
 }
+
+// ids runs a query of one integer column on the reader pool.
+func (db *DB) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -273,25 +273,40 @@ func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// apiUpdatePost replaces a post's content (the whole of postInput; an
-// approved or scheduled post goes back to review).
-func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
+// errAnswered says a handler step has written the answer itself.
+var errAnswered = errors.New("answered")
+
+// apiPostDo runs a change of the {post} of the path and answers the post
+// as it is after it; a refusal by the checks comes with their report.
+func (s *Server) apiPostDo(w http.ResponseWriter, r *http.Request, fn func(id int64) (*workflow.Report, error)) {
 	id, err := pathID(r, "post")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+	var rep *workflow.Report
+	if err == nil {
+		rep, err = fn(id)
 	}
-	var in postInput
-	if !s.decode(w, r, &in) {
+	switch {
+	case errors.Is(err, errAnswered):
 		return
-	}
-	p, targets := in.post()
-	p.ID = id
-	if _, err := s.wf().Update(r.Context(), actor(r), p, targets); err != nil {
-		s.apiError(w, r, err)
+	case err != nil:
+		s.checkProblem(w, r, err, rep)
 		return
 	}
 	s.apiPost(w, r)
+}
+
+// apiUpdatePost replaces a post's content (the whole of postInput; an
+// approved or scheduled post goes back to review).
+func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		var in postInput
+		if !s.decode(w, r, &in) {
+			return nil, errAnswered
+		}
+		p, targets := in.post()
+		p.ID = id
+		_, err := s.wf().Update(r.Context(), actor(r), p, targets)
+		return nil, err
+	})
 }
 
 func (s *Server) apiDeletePost(w http.ResponseWriter, r *http.Request) {
@@ -307,16 +322,10 @@ func (s *Server) apiDeletePost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSubmitPost(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "post")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if _, rep, err := s.wf().Submit(r.Context(), actor(r), id); err != nil {
-		s.checkProblem(w, r, err, rep)
-		return
-	}
-	s.apiPost(w, r)
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		_, rep, err := s.wf().Submit(r.Context(), actor(r), id)
+		return rep, err
+	})
 }
 
 // decisionInput is the body of approve and reject. Round and step, when
@@ -329,32 +338,25 @@ type decisionInput struct {
 }
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, decision string) {
-	id, err := pathID(r, "post")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var in decisionInput
-	if r.ContentLength != 0 && !s.decode(w, r, &in) {
-		return
-	}
-	p, err := s.db.Post(r.Context(), who(r).Org.ID, id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	d := store.Decision{Round: p.Round, Step: p.Step, UserID: who(r).User.ID, Decision: decision, Comment: in.Comment}
-	if in.Round != nil {
-		d.Round = *in.Round
-	}
-	if in.Step != nil {
-		d.Step = *in.Step
-	}
-	if _, rep, err := s.wf().Decide(r.Context(), who(r).Org.ID, id, d); err != nil {
-		s.checkProblem(w, r, err, rep)
-		return
-	}
-	s.apiPost(w, r)
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		var in decisionInput
+		if r.ContentLength != 0 && !s.decode(w, r, &in) {
+			return nil, errAnswered
+		}
+		p, err := s.db.Post(r.Context(), who(r).Org.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		d := store.Decision{Round: p.Round, Step: p.Step, UserID: who(r).User.ID, Decision: decision, Comment: in.Comment}
+		if in.Round != nil {
+			d.Round = *in.Round
+		}
+		if in.Step != nil {
+			d.Step = *in.Step
+		}
+		_, rep, err := s.wf().Decide(r.Context(), who(r).Org.ID, id, d)
+		return rep, err
+	})
 }
 
 func (s *Server) apiApprovePost(w http.ResponseWriter, r *http.Request) {
@@ -393,38 +395,24 @@ func (s *Server) apiGuestLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiSchedulePost(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "post")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var in struct {
-		ScheduledAt time.Time `json:"scheduled_at"`
-	}
-	if !s.decode(w, r, &in) {
-		return
-	}
-	if in.ScheduledAt.IsZero() {
-		s.apiError(w, r, soroe.Invalid("scheduled_at", "required"))
-		return
-	}
-	if err := s.wf().Schedule(r.Context(), actor(r), id, in.ScheduledAt); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.apiPost(w, r)
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		var in struct {
+			ScheduledAt time.Time `json:"scheduled_at"`
+		}
+		if !s.decode(w, r, &in) {
+			return nil, errAnswered
+		}
+		if in.ScheduledAt.IsZero() {
+			return nil, soroe.Invalid("scheduled_at", "required")
+		}
+		return nil, s.wf().Schedule(r.Context(), actor(r), id, in.ScheduledAt)
+	})
 }
 
 func (s *Server) apiUnschedulePost(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "post")
-	if err == nil {
-		err = s.wf().Unschedule(r.Context(), actor(r), id)
-	}
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.apiPost(w, r)
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		return nil, s.wf().Unschedule(r.Context(), actor(r), id)
+	})
 }
 
 // apiPostList answers a list that belongs to the {post} of the path under
@@ -489,27 +477,19 @@ func (s *Server) apiAddMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRecordURL(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "post")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	tid, err := pathID(r, "target")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var in struct {
-		URL string `json:"url"`
-	}
-	if !s.decode(w, r, &in) {
-		return
-	}
-	if err := s.recordURL(r, id, tid, in.URL); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.apiPost(w, r)
+	s.apiPostDo(w, r, func(id int64) (*workflow.Report, error) {
+		tid, err := pathID(r, "target")
+		if err != nil {
+			return nil, err
+		}
+		var in struct {
+			URL string `json:"url"`
+		}
+		if !s.decode(w, r, &in) {
+			return nil, errAnswered
+		}
+		return nil, s.recordURL(r, id, tid, in.URL)
+	})
 }
 
 func (s *Server) apiCheckPost(w http.ResponseWriter, r *http.Request) {
