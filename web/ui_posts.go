@@ -700,6 +700,10 @@ func (s *Server) historyItem(p *page, e *soroe.PostEvent) historyItem {
 	switch e.Kind {
 	case store.EventCreated, store.EventPublished:
 		h.Detail = p.T("posts.state." + e.Detail)
+	case store.EventApproved:
+		if e.Detail == store.EventImport {
+			h.Detail = p.T("posts.event.by_import")
+		}
 	case store.EventSubmitted:
 		if n, err := strconv.Atoi(e.Detail); err == nil {
 			h.Detail = p.T("posts.round", "Round", n)
