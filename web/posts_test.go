@@ -488,3 +488,33 @@ func TestPublicMediaLink(t *testing.T) {
 		}
 	})
 }
+
+// The posts pages say everything in words, in Japanese and in English: no
+// catalog key shows through.
+func TestPostPagesNoRawKeys(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock, withSecrets(t))
+		f := e.fixture(t)
+		raw := regexp.MustCompile(`\b(posts|notification|notifications|guest|error|check|templates)\.[a-z_]+(\.[a-z_]+)?\b`)
+		for _, lang := range []string{"ja", "en"} {
+			u := f.Users[soroe.RoleManager]
+			u.Lang = lang
+			if err := db.UpdateUser(context.Background(), u); err != nil {
+				t.Fatal(err)
+			}
+			c := e.loggedIn(t, u)
+			pid := f.Wild["post"]
+			c.get(t, "/posts/"+pid)
+			c.post(t, "/posts/"+pid+"/comments", url.Values{"body": {"@" + f.Users[soroe.RoleStaff].Name + " 確認"}})
+			c.post(t, "/posts/"+pid+"/guest-link", url.Values{"email": {"counsel@example.jp"}})
+			for _, path := range []string{"/posts", "/posts/new", "/posts/" + pid, "/posts/" + pid + "/edit", "/notifications", "/"} {
+				r := c.get(t, path)
+				want(t, r, http.StatusOK)
+				main := r.Body[strings.Index(r.Body, "<main"):strings.Index(r.Body, "</main>")]
+				if m := raw.FindString(main); m != "" {
+					t.Errorf("%s %s shows the key %q", lang, path, m)
+				}
+			}
+		}
+	})
+}
