@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -16,7 +17,10 @@ import (
 // visibility, distribution, lifecycleState) → 201 Created, empty body, the
 // new URN in x-restli-id. The same commentary again is 422 DUPLICATE_POST;
 // the daily limit (SetDailyLimit) answers 429. Error bodies are
-// {"status":…,"serviceErrorCode":…,"code":…,"message":…}.
+// {"status":…,"serviceErrorCode":…,"code":…,"message":…}. Media go
+// through the Images and Videos APIs first (linkedin_media.go); a post's
+// content.media / content.multiImage must reference uploads of its author
+// whose bytes arrived.
 type LinkedIn struct {
 	*httptest.Server
 
@@ -34,11 +38,21 @@ type LinkedIn struct {
 	// LastBody and LastHeader are the last accepted request's.
 	LastBody   map[string]any
 	LastHeader http.Header
+
+	uploads    map[string]*LinkedInUpload
+	uploadFail map[string][]LinkedInFailure
+	partBytes  int64
+	// UploadRequests counts the media calls (initializeUpload, PUT,
+	// finalizeUpload), failed ones included.
+	UploadRequests int
 }
 
 // LinkedInPost is a created post; Commentary is as sent (little format).
+// Media are the image or video URNs it references, in order, with their
+// altText in Alts.
 type LinkedInPost struct {
 	URN, Author, Commentary string
+	Media, Alts             []string
 }
 
 // LinkedInFailure is an answer given once.
@@ -52,7 +66,8 @@ type LinkedInFailure struct {
 // NewLinkedIn starts a fake where token "li-token" may post as
 // urn:li:organization:10002687.
 func NewLinkedIn() *LinkedIn {
-	l := &LinkedIn{Token: "li-token", Author: "urn:li:organization:10002687", serial: 7012345678901234567, daily: -1}
+	l := &LinkedIn{Token: "li-token", Author: "urn:li:organization:10002687", serial: 7012345678901234567, daily: -1,
+		uploads: map[string]*LinkedInUpload{}, uploadFail: map[string][]LinkedInFailure{}, partBytes: 4 << 20}
 	l.Server = httptest.NewServer(http.HandlerFunc(l.serve))
 	return l
 }
@@ -98,16 +113,20 @@ func (l *LinkedIn) serve(w http.ResponseWriter, r *http.Request) {
 		linkedInError(w, LinkedInFailure{Status: 401, Code: "REVOKED_ACCESS_TOKEN", Message: "The token used in the request has been revoked by the user"})
 		return
 	}
-	if r.Method != http.MethodPost || r.URL.Path != "/rest/posts" {
+	switch {
+	case r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/dms-uploads/"):
+		l.servePut(w, r)
+		return
+	case r.Method == http.MethodPost && (r.URL.Path == "/rest/images" || r.URL.Path == "/rest/videos"):
+		if linkedInHeaders(w, r) {
+			l.serveAction(w, r)
+		}
+		return
+	case r.Method != http.MethodPost || r.URL.Path != "/rest/posts":
 		linkedInError(w, LinkedInFailure{Status: 404, Message: "No virtual resource found"})
 		return
 	}
-	if !linkedInVersion.MatchString(r.Header.Get("LinkedIn-Version")) {
-		linkedInError(w, LinkedInFailure{Status: 426, Code: "NONEXISTENT_VERSION", Message: "Requested version " + r.Header.Get("LinkedIn-Version") + " is not active"})
-		return
-	}
-	if r.Header.Get("X-Restli-Protocol-Version") != "2.0.0" {
-		linkedInError(w, LinkedInFailure{Status: 400, Message: "X-Restli-Protocol-Version 2.0.0 is required"})
+	if !linkedInHeaders(w, r) {
 		return
 	}
 	var in struct {
@@ -118,6 +137,7 @@ func (l *LinkedIn) serve(w http.ResponseWriter, r *http.Request) {
 		Distribution   *struct {
 			FeedDistribution string `json:"feedDistribution"`
 		} `json:"distribution"`
+		Content *linkedInContent `json:"content"`
 	}
 	var raw map[string]any
 	body := http.MaxBytesReader(w, r.Body, 1<<20)
@@ -144,6 +164,9 @@ func (l *LinkedIn) serve(w http.ResponseWriter, r *http.Request) {
 	case in.Distribution == nil || in.Distribution.FeedDistribution == "":
 		fail(LinkedInFailure{Status: 422, Code: "UNPROCESSABLE_ENTITY", Message: "/distribution/feedDistribution :: field is required"})
 		return
+	case in.Content != nil && l.contentProblem(in.Author, in.Content) != "":
+		fail(LinkedInFailure{Status: 422, Code: "UNPROCESSABLE_ENTITY", Message: l.contentProblem(in.Author, in.Content)})
+		return
 	case l.daily == 0:
 		fail(LinkedInFailure{Status: 429, Message: "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."})
 		return
@@ -165,6 +188,11 @@ func (l *LinkedIn) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	l.serial++
 	p := LinkedInPost{URN: "urn:li:share:" + strconv.Itoa(l.serial), Author: in.Author, Commentary: in.Commentary}
+	if in.Content != nil {
+		for _, m := range in.Content.items() {
+			p.Media, p.Alts = append(p.Media, m.ID), append(p.Alts, m.AltText)
+		}
+	}
 	l.posts = append(l.posts, p)
 	l.LastBody, l.LastHeader = raw, r.Header.Clone()
 	delay := l.delay
