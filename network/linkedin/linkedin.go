@@ -7,6 +7,9 @@
 // refused as 422 DUPLICATE, which is reported as ErrRejected "duplicate").
 // When the request was written and no answer came, or a 5xx came back, or
 // a 201 without x-restli-id, Publish returns network.ErrUnknownOutcome.
+// Media are uploaded first (Images and Videos APIs, media.go); those calls
+// create nothing people see, so their failures are never an unknown
+// outcome, and a retry uploads again.
 package linkedin
 
 import (
@@ -75,12 +78,19 @@ func New(o Options) *Client {
 	return c
 }
 
-// Capabilities: not idempotent, no recent-post lookup (yet). No media yet:
-// the Images API upload (initializeUpload → PUT → content.media /
-// multiImage) is not built, so a post with attachments is refused rather
-// than sent without them.
+// Capabilities: not idempotent, no recent-post lookup (yet). Media: 1–20
+// images (JPEG, PNG, GIF) or one MP4 video, uploaded before the post
+// (media.go); images and a video do not mix.
 func (c *Client) Capabilities() network.Capabilities {
-	return network.Capabilities{Network: soroe.NetworkLinkedIn}
+	return network.Capabilities{
+		Network:         soroe.NetworkLinkedIn,
+		MaxMediaPerPost: MaxImages,
+		MediaTypes:      []string{"image/jpeg", "image/png", "image/gif", "video/mp4"},
+		MaxImages:       MaxImages,
+		MaxImageBytes:   MaxImageBytes,
+		MaxVideos:       1,
+		MaxVideoBytes:   MaxVideoBytes,
+	}
 }
 
 // Author is the URN the account posts as: the Session's "author"
@@ -114,7 +124,10 @@ func Escape(s string) string {
 
 // Publish posts p.Text (escaped; p.Link is expected in the text) as a
 // PUBLIC main-feed post of the account's author. The text is checked with
-// text.Check first (3,000 characters). RemoteID is the post's URN
+// text.Check first (3,000 characters) and the media with
+// network.CheckMedia; the media are then uploaded, owned by the author
+// (a failure there is never an unknown outcome: nothing was posted), and
+// the one posting call references them. RemoteID is the post's URN
 // (urn:li:share:… or urn:li:ugcPost:…).
 func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post) (network.Published, error) {
 	if r := text.Check(soroe.NetworkLinkedIn, p.Text, text.Options{}); !r.Valid {
@@ -127,7 +140,11 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 	if author == "" {
 		return network.Published{}, &network.Error{Kind: network.ErrAuth, Reason: "the account has no LinkedIn author URN"}
 	}
-	body, _ := json.Marshal(map[string]any{
+	media, err := c.upload(ctx, a, author, p.Media)
+	if err != nil {
+		return network.Published{}, err
+	}
+	post := map[string]any{
 		"author":     author,
 		"commentary": Escape(p.Text),
 		"visibility": "PUBLIC",
@@ -135,7 +152,11 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 			"thirdPartyDistributionChannels": []any{}},
 		"lifecycleState":            "PUBLISHED",
 		"isReshareDisabledByAuthor": false,
-	})
+	}
+	if len(media) > 0 {
+		post["content"] = content(media, p.Media[0].IsVideo())
+	}
+	body, _ := json.Marshal(post)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/rest/posts", bytes.NewReader(body))
 	if err != nil {
 		return network.Published{}, &network.Error{Kind: network.ErrRejected, Reason: err.Error()}

@@ -137,13 +137,3 @@ func TestSlowPostIsUnknown(t *testing.T) {
 	_, err = c.Publish(context.Background(), a, network.Post{Text: jaText})
 	kind(t, err, network.ErrTemporary)
 }
-
-func TestMediaRefusedUntilUploadsExist(t *testing.T) {
-	c := linkedin.New(linkedin.Options{BaseURL: "http://127.0.0.1:1"})
-	a := &network.Account{Handle: "urn:li:organization:1"}
-	_, err := c.Publish(context.Background(), a, network.Post{Text: "x", Media: []network.Media{{ContentType: "image/jpeg", URL: "https://soroe.example/1.jpg"}}})
-	var e *network.Error
-	if !errors.As(err, &e) || !errors.Is(err, network.ErrRejected) || e.Reason != "media_not_supported" {
-		t.Fatalf("err = %v", err)
-	}
-}
