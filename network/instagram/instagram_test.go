@@ -75,7 +75,7 @@ func TestWaitsForContainer(t *testing.T) {
 	if _, err := c.Publish(context.Background(), a, post(caption)); err != nil {
 		t.Fatal(err)
 	}
-	if f.Requests["status"] != 3 {
+	if f.Count("status") != 3 {
 		t.Fatalf("requests %v", f.Requests)
 	}
 	f.InProgress(1000)
@@ -101,7 +101,7 @@ func TestRejectedBeforeCalling(t *testing.T) {
 		_, err := c.Publish(context.Background(), a, p)
 		kind(t, err, network.ErrRejected)
 	}
-	if f.Requests["container"] != 0 {
+	if f.Count("container") != 0 {
 		t.Fatalf("calls made: %v", f.Requests)
 	}
 	// The legacy cap lets six through, and the fake (cap 30) accepts them.

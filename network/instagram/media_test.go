@@ -15,7 +15,7 @@ func TestMediaRequired(t *testing.T) {
 	if e := kind(t, err, network.ErrRejected); e.Reason != "media_required" {
 		t.Fatalf("reason %q", e.Reason)
 	}
-	if f.Requests["container"] != 0 {
+	if f.Count("container") != 0 {
 		t.Fatal("called without media")
 	}
 }
@@ -40,7 +40,7 @@ func TestReel(t *testing.T) {
 		t.Fatal(err)
 	}
 	ps := f.Posts()
-	if len(ps) != 1 || ps[0].MediaType != "REELS" || ps[0].Media[0] != "https://soroe.example/m/v.mp4" || f.Requests["status"] < 3 {
+	if len(ps) != 1 || ps[0].MediaType != "REELS" || ps[0].Media[0] != "https://soroe.example/m/v.mp4" || f.Count("status") < 3 {
 		t.Fatalf("posts %+v, requests %v", ps, f.Requests)
 	}
 }
@@ -93,7 +93,7 @@ func TestCarouselItemFailures(t *testing.T) {
 			}
 			_, err := c.Publish(context.Background(), a, network.Post{Text: caption, Media: media})
 			kind(t, err, tc.want)
-			if f.Requests["publish"] != 0 {
+			if f.Count("publish") != 0 {
 				t.Fatal("published after a media failure")
 			}
 		})

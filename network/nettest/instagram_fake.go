@@ -109,6 +109,15 @@ func (t *Instagram) SetContainerStatus(id, status string) {
 	t.mu.Unlock()
 }
 
+// Count returns how many calls of a step ("container", "status",
+// "publish") the fake has answered, read under its lock (tests run
+// alongside the fake's handlers).
+func (t *Instagram) Count(step string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.Requests[step]
+}
+
 // Posts returns the published posts, oldest first.
 func (t *Instagram) Posts() []InstagramPost {
 	t.mu.Lock()

@@ -166,6 +166,15 @@ func (t *Threads) SetContainerStatus(id, status string) {
 	t.mu.Unlock()
 }
 
+// Count returns how many calls of a step ("container", "status",
+// "publish") the fake has answered, read under its lock (tests run
+// alongside the fake's handlers).
+func (t *Threads) Count(step string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.Requests[step]
+}
+
 // Posts returns the published posts, oldest first.
 func (t *Threads) Posts() []ThreadsPost {
 	t.mu.Lock()

@@ -41,8 +41,8 @@ func TestPublishVideoWaits(t *testing.T) {
 	if _, err := c.Publish(context.Background(), a, p); err != nil {
 		t.Fatal(err)
 	}
-	if f.Requests["status"] < 3 || f.Posts()[0].MediaType != "VIDEO" {
-		t.Fatalf("status checks %d, posts %+v", f.Requests["status"], f.Posts())
+	if f.Count("status") < 3 || f.Posts()[0].MediaType != "VIDEO" {
+		t.Fatalf("status checks %d, posts %+v", f.Count("status"), f.Posts())
 	}
 }
 
@@ -88,7 +88,7 @@ func TestMediaProblemsBeforePublishing(t *testing.T) {
 			p.Media = tc.media
 			_, err := c.Publish(context.Background(), a, p)
 			kind(t, err, tc.want)
-			if f.Requests["publish"] != 0 {
+			if f.Count("publish") != 0 {
 				t.Fatal("published after a media failure")
 			}
 		})

@@ -55,7 +55,7 @@ func TestPublish(t *testing.T) {
 	if f.LastContainer["media_type"] != "TEXT" || f.LastContainer["text"] != jaText {
 		t.Fatalf("container params %v", f.LastContainer)
 	}
-	if f.Requests["container"] != 1 || f.Requests["status"] != 1 || f.Requests["publish"] != 1 {
+	if f.Count("container") != 1 || f.Count("status") != 1 || f.Count("publish") != 1 {
 		t.Fatalf("requests %v", f.Requests)
 	}
 }
@@ -66,7 +66,7 @@ func TestWaitsForContainer(t *testing.T) {
 	if _, err := c.Publish(context.Background(), a, post("hello")); err != nil {
 		t.Fatal(err)
 	}
-	if f.Requests["status"] != 4 || len(f.Posts()) != 1 {
+	if f.Count("status") != 4 || len(f.Posts()) != 1 {
 		t.Fatalf("requests %v", f.Requests)
 	}
 	// A container that never finishes fails for sure: nothing published.
@@ -98,7 +98,7 @@ func TestRejectedBeforeCalling(t *testing.T) {
 	if _, err := c.Publish(context.Background(), a, post(strings.Repeat("あ", 481)+strings.Repeat("🎉", 5))); err == nil {
 		t.Fatal("501 counted units accepted")
 	}
-	if f.Requests["container"] != 1 {
+	if f.Count("container") != 1 {
 		t.Fatalf("calls made for invalid texts: %v", f.Requests)
 	}
 }
