@@ -58,8 +58,8 @@ func TestPublish(t *testing.T) {
 	// Nothing at all is refused before calling.
 	_, err = c.Publish(context.Background(), a, network.Post{Text: " "})
 	kind(t, err, network.ErrRejected)
-	if f.Requests != 2 {
-		t.Fatalf("requests %d", f.Requests)
+	if feed, _ := f.Calls(); feed != 2 {
+		t.Fatalf("requests %d", feed)
 	}
 }
 

@@ -23,8 +23,8 @@ func TestPublishPhotos(t *testing.T) {
 		ps[0].Photos[1] != "https://soroe.example/2.png" || ps[0].Link != "" {
 		t.Fatalf("posts %+v", ps)
 	}
-	if f.Uploads != 2 || f.Requests != 1 {
-		t.Fatalf("uploads %d, feed posts %d", f.Uploads, f.Requests)
+	if feed, uploads := f.Calls(); uploads != 2 || feed != 1 {
+		t.Fatalf("uploads %d, feed posts %d", uploads, feed)
 	}
 	var fbid string
 	for k, v := range f.LastPost {
@@ -84,7 +84,7 @@ func TestPhotoFailuresNeverPost(t *testing.T) {
 			f.FailUpload(tc.fail)
 			_, err := c.Publish(context.Background(), a, network.Post{Text: "x", Media: []network.Media{{ContentType: "image/jpeg", URL: "https://soroe.example/1.jpg"}}})
 			kind(t, err, tc.want)
-			if f.Requests != 0 || len(f.Posts()) != 0 {
+			if feed, _ := f.Calls(); feed != 0 || len(f.Posts()) != 0 {
 				t.Fatal("posted after a photo failure")
 			}
 		})

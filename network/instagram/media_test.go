@@ -41,7 +41,7 @@ func TestReel(t *testing.T) {
 	}
 	ps := f.Posts()
 	if len(ps) != 1 || ps[0].MediaType != "REELS" || ps[0].Media[0] != "https://soroe.example/m/v.mp4" || f.Count("status") < 3 {
-		t.Fatalf("posts %+v, requests %v", ps, f.Requests)
+		t.Fatalf("posts %+v, status checks %d", ps, f.Count("status"))
 	}
 }
 

@@ -80,8 +80,8 @@ func TestErrors(t *testing.T) {
 	// Checked before calling.
 	kind(t, publish(a, strings.Repeat("a", 3001)), network.ErrRejected)
 	kind(t, publish(&network.Account{Credentials: network.Credentials{AccessToken: f.Token}}, "x"), network.ErrAuth)
-	if f.Requests != 0 {
-		t.Fatalf("requests %d", f.Requests)
+	if n := f.PostCalls(); n != 0 {
+		t.Fatalf("requests %d", n)
 	}
 	// Checked by the fake.
 	bad := *a

@@ -39,8 +39,8 @@ func TestPublishOneImage(t *testing.T) {
 	if m, _ := content["media"].(map[string]any); m["id"] != u.URN || m["altText"] != "店の外観" || content["multiImage"] != nil {
 		t.Fatalf("content %v", content)
 	}
-	if f.UploadRequests != 2 || f.Requests != 1 {
-		t.Fatalf("upload requests %d, post requests %d", f.UploadRequests, f.Requests)
+	if f.UploadCalls() != 2 || f.PostCalls() != 1 {
+		t.Fatalf("upload requests %d, post requests %d", f.UploadCalls(), f.PostCalls())
 	}
 }
 
@@ -149,8 +149,8 @@ func TestMediaFailuresNeverPost(t *testing.T) {
 			if ne := kind(t, err, tc.want); ne.Status != tc.status {
 				t.Fatalf("%+v, want HTTP %d", ne, tc.status)
 			}
-			if len(f.Posts()) != 0 || f.Requests != 0 {
-				t.Fatalf("posted after a media failure: %d post requests", f.Requests)
+			if len(f.Posts()) != 0 || f.PostCalls() != 0 {
+				t.Fatalf("posted after a media failure: %d post requests", f.PostCalls())
 			}
 		})
 	}

@@ -154,6 +154,14 @@ func (f *Facebook) FailNext(fs ...MetaFailure) {
 // DelayPost makes a feed post be stored and then answered d late.
 func (f *Facebook) DelayPost(d time.Duration) { f.mu.Lock(); f.delay = d; f.mu.Unlock() }
 
+// Calls returns the feed posts and photo uploads the fake has answered,
+// read under its lock.
+func (f *Facebook) Calls() (feed, uploads int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Requests, f.Uploads
+}
+
 // Posts returns the published posts, oldest first.
 func (f *Facebook) Posts() []FacebookPost {
 	f.mu.Lock()

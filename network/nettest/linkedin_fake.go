@@ -72,6 +72,22 @@ func NewLinkedIn() *LinkedIn {
 	return l
 }
 
+// PostCalls returns how many posting calls the fake has answered, read
+// under its lock.
+func (l *LinkedIn) PostCalls() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.Requests
+}
+
+// UploadCalls returns how many media upload requests the fake has
+// answered, read under its lock.
+func (l *LinkedIn) UploadCalls() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.UploadRequests
+}
+
 // SetDailyLimit sets how many more posts today before 429; negative is
 // unlimited.
 func (l *LinkedIn) SetDailyLimit(n int) { l.mu.Lock(); l.daily = n; l.mu.Unlock() }
