@@ -96,8 +96,8 @@ func TestPublishVideo(t *testing.T) {
 		t.Fatalf("content %v", content)
 	}
 	// initialize, 3 parts, finalize.
-	if f.UploadRequests != 5 {
-		t.Fatalf("upload requests %d", f.UploadRequests)
+	if f.UploadCalls() != 5 {
+		t.Fatalf("upload requests %d", f.UploadCalls())
 	}
 }
 
