@@ -206,7 +206,7 @@ func TestPostWorkflowUI(t *testing.T) {
 		guest := e.client()
 		r = guest.get(t, "/guest/"+lm[1])
 		want(t, r, http.StatusOK)
-		if !strings.Contains(r.Body, "佐藤さんの一日を紹介します") || !strings.Contains(r.Body, "山田弁護士") {
+		if !strings.Contains(r.Body, "佐藤さんの一日を紹介します") || !strings.Contains(r.Body, "山田弁護士") || !strings.Contains(r.Body, "有効期限: ") {
 			t.Fatalf("guest page: %s", r)
 		}
 		// A forged or altered token is refused.

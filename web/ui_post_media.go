@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/store"
@@ -270,6 +271,7 @@ type guestPageData struct {
 	Done    string // the decision just recorded
 	Step    string
 	Token   string
+	Expires string // when the link stops working, in the organization's zone
 }
 
 func (s *Server) guestData(r *http.Request) (*guestPageData, error) {
@@ -310,6 +312,12 @@ func (s *Server) guestData(r *http.Request) (*guestPageData, error) {
 	}
 	if c.Step < len(p.Steps) {
 		d.Step = p.Steps[c.Step].Name
+	}
+	exp := time.Unix(c.Expires, 0).In(d.Org.Location())
+	if lang(r) == soroe.LangJA {
+		d.Expires = exp.Format("2006年1月2日 15:04")
+	} else {
+		d.Expires = exp.Format("Jan 2, 2006 15:04")
 	}
 	return d, nil
 }
