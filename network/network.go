@@ -74,6 +74,27 @@ func (m Media) IsVideo() bool { return strings.HasPrefix(m.ContentType, "video/"
 type Published struct {
 	RemoteID string // the network's ID (Bluesky: the at:// URI)
 	URL      string // a link people can open, when the network has one
+	// Quota is the account's rate limit as the network reported it on the
+	// successful posting call, so that the engine can stop before a 429
+	// instead of learning the limit from one. Nil when the answer carried
+	// no rate-limit headers or they could not be read.
+	Quota *RateQuota
+}
+
+// RateQuota is a rate limit as a network's headers describe it after a
+// call that counted against it: what is left of the window, and when the
+// window resets. Adapters report the limit closest to being spent when
+// the network sends several (X's 15-minute and 24-hour limits).
+type RateQuota struct {
+	// Limit is the window's size, in the units of Remaining; 0 when not
+	// given.
+	Limit int
+	// Remaining is how many more posts the window allows. It is the
+	// header's number for X and Mastodon; Bluesky counts its write limits
+	// in points, a post costing 3, and its adapter converts.
+	Remaining int
+	// Reset is when the window starts again.
+	Reset time.Time
 }
 
 // Capabilities describe a network for the UI, the pre-approval check

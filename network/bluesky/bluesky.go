@@ -139,7 +139,9 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 		return network.Published{}, err
 	}
 	if res.ok() {
-		return c.published(a, sess, out.URI), nil
+		pub := c.published(a, sess, out.URI)
+		pub.Quota = quota(res.header)
+		return pub, nil
 	}
 	if res.status == http.StatusBadRequest {
 		// The record key may already be taken — by an earlier attempt of
@@ -430,6 +432,32 @@ func (c *Client) retryAfter(h http.Header) time.Time {
 		return t.UTC()
 	}
 	return c.now().Add(defaultRetryAfter)
+}
+
+// createPoints is what one createRecord costs of the PDS's write limits
+// (5,000 points an hour, 35,000 a day per account; platforms.md).
+const createPoints = 3
+
+// quota reads RateLimit-Remaining and RateLimit-Reset (Unix seconds) of a
+// successful createRecord; RateLimit-Limit is optional. The numbers are
+// the write limits' points, so they are divided by what a post costs:
+// with 2 points left no post fits. (When the tightest limit is one counted
+// in calls instead, this stops up to two calls early; a 429 would cost
+// more.) Nil when either header is missing or unreadable.
+func quota(h http.Header) *network.RateQuota {
+	rem, err := strconv.Atoi(strings.TrimSpace(h.Get("RateLimit-Remaining")))
+	if err != nil || rem < 0 {
+		return nil
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(h.Get("RateLimit-Reset")), 10, 64)
+	if err != nil || v <= 0 {
+		return nil
+	}
+	q := &network.RateQuota{Remaining: rem / createPoints, Reset: time.Unix(v, 0).UTC()}
+	if l, err := strconv.Atoi(strings.TrimSpace(h.Get("RateLimit-Limit"))); err == nil && l > 0 {
+		q.Limit = l / createPoints
+	}
+	return q
 }
 
 // result is an HTTP answer: its status and, for errors, the XRPC error

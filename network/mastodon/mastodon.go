@@ -123,7 +123,28 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 	if !res.ok() {
 		return network.Published{}, c.failure(res, true)
 	}
-	return published(st), nil
+	pub := published(st)
+	pub.Quota = quota(res.header)
+	return pub, nil
+}
+
+// quota reads X-RateLimit-Remaining and X-RateLimit-Reset (ISO 8601) of a
+// successful answer; X-RateLimit-Limit is optional. Nil when either of
+// the first two is missing or unreadable.
+func quota(h http.Header) *network.RateQuota {
+	rem, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Remaining")))
+	if err != nil || rem < 0 {
+		return nil
+	}
+	reset, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(h.Get("X-RateLimit-Reset")))
+	if err != nil {
+		return nil
+	}
+	q := &network.RateQuota{Remaining: rem, Reset: reset.UTC()}
+	if l, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit"))); err == nil && l > 0 {
+		q.Limit = l
+	}
+	return q
 }
 
 // FindRecent looks for a status with this text among the account's 20

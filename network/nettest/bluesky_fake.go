@@ -35,8 +35,8 @@ type Bluesky struct {
 	access  map[string]bool // access JWTs; false = expired
 	refresh map[string]bool // live refresh JWTs
 	serial  int
-	// RateLimit is the createRecord budget left; 0 answers 429. Negative
-	// means unlimited.
+	// rateLimit is the createRecord budget left, in calls; 0 answers 429.
+	// Negative means unlimited.
 	rateLimit int
 	// RateLimitReset is the RateLimit-Reset sent (Unix seconds).
 	RateLimitReset time.Time
@@ -408,12 +408,15 @@ func (f *Bluesky) authorize(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// rateHeaders are those of the PDS's write limit, which counts points: a
+// createRecord costs 3 of the hour's 5,000, so the budget of calls left
+// is sent as three times as many points.
 func (f *Bluesky) rateHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("RateLimit-Limit", "5000")
-	h.Set("RateLimit-Remaining", strconv.Itoa(max(f.rateLimit, 0)))
+	h.Set("RateLimit-Remaining", strconv.Itoa(3*max(f.rateLimit, 0)))
 	if f.rateLimit < 0 {
-		h.Set("RateLimit-Remaining", "4999")
+		h.Set("RateLimit-Remaining", "4997") // one post made
 	}
 	h.Set("RateLimit-Reset", strconv.FormatInt(f.RateLimitReset.Unix(), 10))
 	h.Set("RateLimit-Policy", "5000;w=3600")

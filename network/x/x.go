@@ -142,7 +142,7 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 			return network.Published{}, &network.Error{Kind: network.ErrUnknownOutcome, Status: resp.StatusCode,
 				Reason: "success without a post id: " + snippet(data)}
 		}
-		return network.Published{RemoteID: out.Data.ID, URL: PostURL(out.Data.ID)}, nil
+		return network.Published{RemoteID: out.Data.ID, URL: PostURL(out.Data.ID), Quota: quota(resp.Header)}, nil
 	}
 	return network.Published{}, c.classify(resp, data)
 }
@@ -270,6 +270,33 @@ func (c *Client) retryAfter(h http.Header) time.Time {
 	}
 	if best.IsZero() || !best.After(c.now()) {
 		return c.now().Add(defaultRateLimitWait)
+	}
+	return best
+}
+
+// quota reads the rate limits a successful POST /2/tweets reports: the
+// 15-minute x-rate-limit-* and, when sent, the daily
+// x-user-limit-24hour-* and x-app-limit-24hour-*. It returns the one with
+// the fewest posts left (on a tie, the later reset), or nil when none has
+// a readable remaining and reset.
+func quota(h http.Header) *network.RateQuota {
+	var best *network.RateQuota
+	for _, prefix := range []string{"x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"} {
+		rem, err := strconv.Atoi(strings.TrimSpace(h.Get(prefix + "-remaining")))
+		if err != nil || rem < 0 {
+			continue
+		}
+		reset, ok := epoch(h.Get(prefix + "-reset"))
+		if !ok {
+			continue
+		}
+		q := &network.RateQuota{Remaining: rem, Reset: reset}
+		if l, err := strconv.Atoi(strings.TrimSpace(h.Get(prefix + "-limit"))); err == nil && l > 0 {
+			q.Limit = l
+		}
+		if best == nil || q.Remaining < best.Remaining || (q.Remaining == best.Remaining && q.Reset.After(best.Reset)) {
+			best = q
+		}
 	}
 	return best
 }

@@ -332,3 +332,69 @@ func TestRefreshToken(t *testing.T) {
 }
 
 func mustErr(_ network.Credentials, err error) error { return err }
+
+// A success carries the quota of x-rate-limit-*: posts left and the reset.
+func TestQuotaOnSuccess(t *testing.T) {
+	f, c, a := setup(t)
+	f.Set(func(f *nettest.XFake) { f.Limit = 2 })
+	for i, want := range []int{1, 0} {
+		got, err := c.Publish(context.Background(), a, network.Post{Text: fmt.Sprint("post ", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reset time.Time
+		f.Set(func(f *nettest.XFake) { reset = f.Reset })
+		if q := got.Quota; q == nil || q.Remaining != want || q.Limit != 2 || !q.Reset.Equal(reset) {
+			t.Fatalf("post %d: quota %+v, want %d of 2 left until %v", i, q, want, reset)
+		}
+	}
+}
+
+// The limit closest to spent wins; absent or malformed headers give none.
+func TestQuotaHeaders(t *testing.T) {
+	reset := time.Now().Add(7 * time.Minute).Truncate(time.Second)
+	day := time.Now().Add(20 * time.Hour).Truncate(time.Second)
+	r, d := strconv.FormatInt(reset.Unix(), 10), strconv.FormatInt(day.Unix(), 10)
+	tests := []struct {
+		name   string
+		header map[string]string
+		want   *network.RateQuota
+	}{
+		{"none", nil, nil},
+		{"15 minutes", map[string]string{"x-rate-limit-limit": "100", "x-rate-limit-remaining": "42", "x-rate-limit-reset": r},
+			&network.RateQuota{Limit: 100, Remaining: 42, Reset: reset}},
+		{"daily user cap is closer", map[string]string{"x-rate-limit-remaining": "42", "x-rate-limit-reset": r,
+			"x-user-limit-24hour-limit": "25", "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": d},
+			&network.RateQuota{Limit: 25, Remaining: 0, Reset: day}},
+		{"remaining not a number", map[string]string{"x-rate-limit-remaining": "lots", "x-rate-limit-reset": r}, nil},
+		{"negative remaining", map[string]string{"x-rate-limit-remaining": "-1", "x-rate-limit-reset": r}, nil},
+		{"reset not epoch seconds", map[string]string{"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset.Format(time.RFC3339)}, nil},
+		{"no reset", map[string]string{"x-rate-limit-remaining": "0"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(201)
+				fmt.Fprint(w, `{"data":{"id":"1","text":"a"}}`)
+			}))
+			defer srv.Close()
+			c := x.New(x.Options{BaseURL: srv.URL})
+			got, err := c.Publish(context.Background(), &network.Account{Credentials: network.Credentials{AccessToken: "t"}}, network.Post{Text: "a"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.RemoteID != "1" {
+				t.Fatalf("published %+v", got)
+			}
+			switch q := got.Quota; {
+			case tt.want == nil && q != nil:
+				t.Fatalf("quota %+v, want none", q)
+			case tt.want != nil && (q == nil || q.Limit != tt.want.Limit || q.Remaining != tt.want.Remaining || !q.Reset.Equal(tt.want.Reset)):
+				t.Fatalf("quota %+v, want %+v", q, tt.want)
+			}
+		})
+	}
+}
