@@ -267,7 +267,11 @@ func (e *Engine) record(ctx context.Context, t *soroe.Target, res network.Publis
 	l := e.log().With("target_id", t.ID, "post_id", t.PostID, "network", t.Network, "attempt", t.Attempts+1)
 	if perr == nil {
 		l.InfoContext(ctx, "publish: sent", "remote_id", res.RemoteID)
-		return e.Store.MarkSent(ctx, t.ID, res.RemoteID, res.URL)
+		err := e.Store.MarkSent(ctx, t.ID, res.RemoteID, res.URL)
+		// After the target is recorded: the post went out whatever the
+		// store said, so its quota counts either way.
+		e.holdSpentAccount(ctx, l, t, res.Quota)
+		return err
 	}
 	var ne *network.Error
 	if !errors.As(perr, &ne) {
@@ -317,6 +321,30 @@ func (e *Engine) record(ctx context.Context, t *soroe.Target, res network.Publis
 		l.WarnContext(ctx, "publish: outcome unknown")
 		return e.Store.MarkUnconfirmed(ctx, t.ID, reason)
 	}
+}
+
+// quotaReserve is how many posts a successful answer's quota may still
+// allow and the account be held all the same. It is 0: a post kept in
+// reserve is one the account cannot make this window, and the calls
+// already under way when the quota runs out (a few jobs of one account at
+// once) are what the 429 path is for.
+const quotaReserve = 0
+
+// holdSpentAccount defers an account's queued targets until its window
+// resets when a successful answer said the window is spent, so that they
+// do not spend a call on the 429 that would say so. A failure to defer is
+// logged, never returned: the worst it costs is that 429.
+func (e *Engine) holdSpentAccount(ctx context.Context, l *slog.Logger, t *soroe.Target, q *network.RateQuota) {
+	if q == nil || q.Remaining > quotaReserve || !q.Reset.After(e.now()) {
+		return
+	}
+	n, err := e.Store.DeferAccount(ctx, t.AccountID, q.Reset)
+	if err != nil {
+		l.WarnContext(ctx, "publish: cannot hold the account until its rate limit resets", "account_id", t.AccountID, "until", q.Reset, "err", err)
+		return
+	}
+	l.InfoContext(ctx, "publish: rate limit spent, holding the account until it resets",
+		"account_id", t.AccountID, "remaining", q.Remaining, "until", q.Reset, "deferred", n)
 }
 
 var (
