@@ -26,10 +26,11 @@ import (
 
 // rateFake is an X-like API for many accounts (the bearer token names the
 // account) that keeps a per-account rate limit: at most limit posts per
-// window (aligned on whole seconds); past it, 429 with X's
-// x-rate-limit-limit/remaining/reset headers. The reset is the window's
-// end plus one second: X gives it in whole seconds, and the X adapter
-// reads a reset that has just passed as "wait 15 minutes".
+// window (aligned on whole seconds); past it, 429. Every answer, a
+// success too, carries X's x-rate-limit-limit/remaining/reset headers, so
+// the engine can hold an account when a success leaves it none. The reset
+// is the window's end plus one second: X gives it in whole seconds, and
+// the X adapter reads a reset that has just passed as "wait 15 minutes".
 type rateFake struct {
 	limit  int
 	window time.Duration
@@ -97,7 +98,7 @@ func (f *rateFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // `soroe serve` wires them — has sent them all to a loopback fake that
 // allows each account 4 posts per 5-second window (SOROE_BENCH_LIMIT sets
 // another number), so that time cannot be under 125 s and the engine must
-// defer accounts on 429. It runs once whatever b.N is; see
+// defer accounts, when a success says the window is spent or on a 429. It runs once whatever b.N is; see
 // docs/benchmarks.md for how to run it and what it gave.
 // SOROE_BENCH_ENGINE=postgres runs it on SOROE_TEST_POSTGRES; the
 // SOROE_PUBLISH_* and SOROE_JOBS_* variables tune the schedule as in serve.
