@@ -1,6 +1,7 @@
 package network
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
@@ -37,6 +38,33 @@ func Send(hc *http.Client, req *http.Request) (resp *http.Response, wrote bool, 
 func TransportError(err error, unknown bool) *Error {
 	if unknown {
 		return &Error{Kind: ErrUnknownOutcome, Reason: err.Error()}
+	}
+	return &Error{Kind: ErrTemporary, Reason: err.Error()}
+}
+
+// SendError keeps a failure of Send with whether the request had been
+// written, for an adapter whose call helper serves posting and other
+// requests alike: Outcome decides once the caller knows which it was.
+type SendError struct {
+	Wrote bool
+	Err   error
+}
+
+func (e *SendError) Error() string { return e.Err.Error() }
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Outcome is the adapter error for a failed call: a written posting
+// request's SendError is an unknown outcome (it may have posted); an
+// adapter's *Error passes as it is; anything else is temporary — nothing
+// happened that a retry could double.
+func Outcome(err error, posting bool) *Error {
+	var se *SendError
+	if posting && errors.As(err, &se) && se.Wrote {
+		return &Error{Kind: ErrUnknownOutcome, Reason: se.Err.Error()}
+	}
+	var ne *Error
+	if errors.As(err, &ne) {
+		return ne
 	}
 	return &Error{Kind: ErrTemporary, Reason: err.Error()}
 }

@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -36,5 +37,25 @@ func TestSend(t *testing.T) {
 	}
 	if e := network.TransportError(err, true); !errors.Is(e, network.ErrUnknownOutcome) {
 		t.Errorf("a written request maps to %v", e)
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	boom := errors.New("connection reset")
+	for _, c := range []struct {
+		name    string
+		err     error
+		posting bool
+		want    error
+	}{
+		{"written post", &network.SendError{Wrote: true, Err: boom}, true, network.ErrUnknownOutcome},
+		{"unwritten post", &network.SendError{Wrote: false, Err: boom}, true, network.ErrTemporary},
+		{"written read", &network.SendError{Wrote: true, Err: boom}, false, network.ErrTemporary},
+		{"adapter error", fmt.Errorf("wrapped: %w", &network.Error{Kind: network.ErrAuth, Status: 401}), true, network.ErrAuth},
+		{"other", boom, true, network.ErrTemporary},
+	} {
+		if got := network.Outcome(c.err, c.posting); !errors.Is(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -256,7 +256,7 @@ func (c *Client) getRecord(ctx context.Context, a *network.Account, s *Session, 
 	q := url.Values{"repo": {s.DID}, "collection": {Collection}, "rkey": {rkey}}
 	res, err := c.do(ctx, http.MethodGet, host(a)+"/xrpc/com.atproto.repo.getRecord", s.AccessJwt, q, nil, &out)
 	if err != nil {
-		return nil, c.transport(err, false)
+		return nil, network.Outcome(err, false)
 	}
 	if res.ok() {
 		return &out, nil
@@ -310,7 +310,7 @@ func (c *Client) authed(ctx context.Context, a *network.Account, posting bool, c
 	}
 	res, err := call(s)
 	if err != nil {
-		return res, c.transport(err, posting)
+		return res, network.Outcome(err, posting)
 	}
 	if !res.authProblem() {
 		return res, nil
@@ -323,7 +323,7 @@ func (c *Client) authed(ctx context.Context, a *network.Account, posting bool, c
 	}
 	res, err = call(s)
 	if err != nil {
-		return res, c.transport(err, posting)
+		return res, network.Outcome(err, posting)
 	}
 	if res.authProblem() {
 		return res, &network.Error{Kind: network.ErrAuth, Status: res.status, Reason: res.reason()}
@@ -352,7 +352,7 @@ func (c *Client) login(ctx context.Context, a *network.Account) (*Session, error
 	in := map[string]string{"identifier": strings.TrimPrefix(a.Handle, "@"), "password": a.Credentials.AppPassword}
 	res, err := c.do(ctx, http.MethodPost, host(a)+"/xrpc/com.atproto.server.createSession", "", nil, in, &s)
 	if err != nil {
-		return nil, c.transport(err, false)
+		return nil, network.Outcome(err, false)
 	}
 	if !res.ok() {
 		return nil, c.sessionFailure(res)
@@ -366,7 +366,7 @@ func (c *Client) refresh(ctx context.Context, a *network.Account, old *Session) 
 	var s Session
 	res, err := c.do(ctx, http.MethodPost, host(a)+"/xrpc/com.atproto.server.refreshSession", old.RefreshJwt, nil, nil, &s)
 	if err != nil {
-		return nil, c.transport(err, false)
+		return nil, network.Outcome(err, false)
 	}
 	if res.ok() {
 		return &s, c.keep(a, &s)
@@ -488,33 +488,8 @@ func (r result) reason() string {
 	return http.StatusText(r.status)
 }
 
-// sendError is a transport failure; wrote says the whole request had been
-// written to the connection, so the server may have acted on it.
-type sendError struct {
-	wrote bool
-	err   error
-}
-
-func (e *sendError) Error() string { return e.err.Error() }
-func (e *sendError) Unwrap() error { return e.err }
-
-// transport maps a sendError: when a post's request was written the
-// outcome is unknown; before that, or for any other request, nothing
-// happened that a retry could double.
-func (c *Client) transport(err error, posting bool) error {
-	var se *sendError
-	if posting && errors.As(err, &se) && se.wrote {
-		return &network.Error{Kind: network.ErrUnknownOutcome, Reason: se.err.Error()}
-	}
-	var ne *network.Error
-	if errors.As(err, &ne) {
-		return ne
-	}
-	return &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
-}
-
 // do sends one XRPC request. A 2xx body is decoded into out; an error body
-// into the result. Transport failures come back as *sendError.
+// into the result. Transport failures come back as *network.SendError.
 func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, in, out any) (result, error) {
 	var body io.Reader
 	contentType := "application/json"
@@ -543,18 +518,18 @@ func (c *Client) do(ctx context.Context, method, u, token string, q url.Values, 
 	}
 	resp, wrote, err := network.Send(c.hc, req)
 	if err != nil {
-		return result{}, &sendError{wrote: wrote, err: err}
+		return result{}, &network.SendError{Wrote: wrote, Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return result{}, &sendError{wrote: true, err: err}
+		return result{}, &network.SendError{Wrote: true, Err: err}
 	}
 	res := result{status: resp.StatusCode, header: resp.Header}
 	if res.ok() {
 		if out != nil {
 			if err := json.Unmarshal(raw, out); err != nil {
-				return res, &sendError{wrote: true, err: fmt.Errorf("bluesky: reading %s answer: %w", method, err)}
+				return res, &network.SendError{Wrote: true, Err: fmt.Errorf("bluesky: reading %s answer: %w", method, err)}
 			}
 		}
 		return res, nil

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -118,7 +117,7 @@ func (c *Client) Publish(ctx context.Context, a *network.Account, p network.Post
 	var st Status
 	res, err := c.do(ctx, http.MethodPost, h+"/api/v1/statuses", a, p.IdempotencyKey, in, &st)
 	if err != nil {
-		return network.Published{}, c.transport(err, true)
+		return network.Published{}, network.Outcome(err, true)
 	}
 	if !res.ok() {
 		return network.Published{}, c.failure(res, true)
@@ -162,7 +161,7 @@ func (c *Client) FindRecent(ctx context.Context, a *network.Account, text string
 	}
 	res, err := c.do(ctx, http.MethodGet, h+"/api/v1/accounts/verify_credentials", a, "", nil, &me)
 	if err != nil {
-		return nil, c.transport(err, false)
+		return nil, network.Outcome(err, false)
 	}
 	if !res.ok() {
 		return nil, c.failure(res, false)
@@ -171,7 +170,7 @@ func (c *Client) FindRecent(ctx context.Context, a *network.Account, text string
 	q := url.Values{"limit": {"20"}, "exclude_reblogs": {"true"}}
 	res, err = c.do(ctx, http.MethodGet, h+"/api/v1/accounts/"+url.PathEscape(me.ID)+"/statuses?"+q.Encode(), a, "", nil, &sts)
 	if err != nil {
-		return nil, c.transport(err, false)
+		return nil, network.Outcome(err, false)
 	}
 	if !res.ok() {
 		return nil, c.failure(res, false)
@@ -288,24 +287,6 @@ type result struct {
 
 func (r result) ok() bool { return r.status >= 200 && r.status < 300 }
 
-// sendError is a transport failure; wrote says the request had been
-// written whole, so the instance may have acted on it.
-type sendError struct {
-	wrote bool
-	err   error
-}
-
-func (e *sendError) Error() string { return e.err.Error() }
-func (e *sendError) Unwrap() error { return e.err }
-
-func (c *Client) transport(err error, posting bool) error {
-	var se *sendError
-	if posting && errors.As(err, &se) && se.wrote {
-		return &network.Error{Kind: network.ErrUnknownOutcome, Reason: se.err.Error()}
-	}
-	return &network.Error{Kind: network.ErrTemporary, Reason: err.Error()}
-}
-
 func (c *Client) do(ctx context.Context, method, u string, a *network.Account, idem string, in, out any) (result, error) {
 	var body io.Reader
 	if in != nil {
@@ -332,22 +313,22 @@ func (c *Client) do(ctx context.Context, method, u string, a *network.Account, i
 
 // roundTrip sends req: a 2xx body is decoded into out, an error body's
 // "error" becomes the result's reason; transport failures come back as
-// *sendError.
+// *network.SendError.
 func (c *Client) roundTrip(req *http.Request, out any) (result, error) {
 	resp, wrote, err := network.Send(c.hc, req)
 	if err != nil {
-		return result{}, &sendError{wrote: wrote, err: err}
+		return result{}, &network.SendError{Wrote: wrote, Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return result{}, &sendError{wrote: true, err: err}
+		return result{}, &network.SendError{Wrote: true, Err: err}
 	}
 	res := result{status: resp.StatusCode, header: resp.Header}
 	if res.ok() {
 		if out != nil {
 			if err := json.Unmarshal(raw, out); err != nil {
-				return res, &sendError{wrote: true, err: err}
+				return res, &network.SendError{Wrote: true, Err: err}
 			}
 		}
 		return res, nil

@@ -88,7 +88,7 @@ func (c *Client) upload(ctx context.Context, h string, a *network.Account, m net
 	var at Attachment
 	res, err := c.roundTrip(req, &at)
 	if err != nil {
-		return Attachment{}, false, c.transport(err, false)
+		return Attachment{}, false, network.Outcome(err, false)
 	}
 	if !res.ok() {
 		// 422 (unsupported or broken file), 413 (too large): rejected.
@@ -113,7 +113,7 @@ func (c *Client) waitProcessed(ctx context.Context, h string, a *network.Account
 		var at Attachment
 		res, err := c.do(ctx, http.MethodGet, h+"/api/v1/media/"+url.PathEscape(id), a, "", nil, &at)
 		if err != nil {
-			return c.transport(err, false)
+			return network.Outcome(err, false)
 		}
 		switch {
 		case res.status == http.StatusOK && at.URL != nil:
