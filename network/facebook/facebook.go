@@ -15,7 +15,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/network"
@@ -50,12 +49,6 @@ func New(o Options) *Client {
 	c := &Client{base: strings.TrimRight(o.BaseURL, "/"), g: graphapi.Client{HTTP: o.HTTPClient, Now: o.Clock}}
 	if c.base == "" {
 		c.base = DefaultBaseURL
-	}
-	if c.g.HTTP == nil {
-		c.g.HTTP = &http.Client{Timeout: 30 * time.Second}
-	}
-	if c.g.Now == nil {
-		c.g.Now = soroe.SystemClock
 	}
 	return c
 }

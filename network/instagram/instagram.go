@@ -64,12 +64,6 @@ func New(o Options) *Client {
 	if c.base == "" {
 		c.base = DefaultBaseURL
 	}
-	if c.g.HTTP == nil {
-		c.g.HTTP = &http.Client{Timeout: 30 * time.Second}
-	}
-	if c.g.Now == nil {
-		c.g.Now = soroe.SystemClock
-	}
 	if c.interval <= 0 {
 		c.interval = 5 * time.Second
 	}

@@ -24,8 +24,8 @@ import (
 // platform rate limits are a rolling one-hour window.
 const DefaultRetryAfter = time.Hour
 
-// Client sends Graph API calls. The zero value is not usable; set HTTP and
-// Now.
+// Client sends Graph API calls. A nil HTTP is a client with a 30-second
+// timeout; a nil Now the system clock.
 type Client struct {
 	HTTP *http.Client
 	Now  soroe.Clock
@@ -83,7 +83,7 @@ func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsaf
 	if body != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, wrote, err := network.Send(c.HTTP, req)
+	resp, wrote, err := network.Send(c.httpClient(), req)
 	if err != nil {
 		return network.TransportError(err, unsafe && wrote)
 	}
@@ -185,9 +185,9 @@ func (c *Client) retryAfter(h http.Header) time.Time {
 		}
 	}
 	if longest > 0 {
-		return c.Now().Add(time.Duration(longest) * time.Minute)
+		return c.now().Add(time.Duration(longest) * time.Minute)
 	}
-	return c.Now().Add(DefaultRetryAfter)
+	return c.now().Add(DefaultRetryAfter)
 }
 
 type usage struct {
@@ -247,4 +247,21 @@ func (c *Client) WaitFinished(ctx context.Context, base, id, token, fields strin
 		case <-t.C:
 		}
 	}
+}
+
+// defaultHTTP serves clients that set no HTTP client.
+var defaultHTTP = &http.Client{Timeout: 30 * time.Second}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP == nil {
+		return defaultHTTP
+	}
+	return c.HTTP
+}
+
+func (c *Client) now() time.Time {
+	if c.Now == nil {
+		return soroe.SystemClock()
+	}
+	return c.Now()
 }
