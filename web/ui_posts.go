@@ -95,6 +95,7 @@ type postView struct {
 	Approvals []*soroe.Approval
 	Editable  bool // nothing has gone out
 	Report    *workflow.Report
+	members   []*soroe.Member // the organization's, loaded with the detail
 }
 
 type targetView struct {
@@ -154,6 +155,7 @@ func (s *Server) loadPostDetail(r *http.Request, v *postView) error {
 	if err != nil {
 		return err
 	}
+	v.members = members
 	name := func(id int64) string {
 		for _, m := range members {
 			if m.UserID == id {
@@ -748,11 +750,7 @@ func (s *Server) renderPostPage(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	ctx, id := r.Context(), who(r)
-	members, err := s.db.Members(ctx, id.Org.ID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	members := v.members
 	d := &postPageData{postView: v, CanEdit: workflow.MayEdit(actor(r), v.Post) && v.Editable,
 		CanDecide:  v.State == soroe.PostInReview && soroe.Can(id.Role, soroe.ActPostApprove) && soroe.MayDecide(v.Steps, v.Step, members, id.User.ID),
 		CanApprove: soroe.Can(id.Role, soroe.ActPostApprove), CanComment: soroe.Can(id.Role, soroe.ActPostComment),
