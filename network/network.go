@@ -294,3 +294,61 @@ func MediaError(err error) error {
 	}
 	return &Error{Kind: ErrRejected, Reason: soroe.ErrorMessage(err)}
 }
+
+// MetricsReader reads the numbers of published posts and the account's
+// follower count from a network's API. Adapters implement it where the
+// network has a metrics API (the engine pulls at the ages in
+// soroe.PullAges).
+//
+// Errors of the whole call are *Error as for publishing: ErrRateLimited
+// (with RetryAfter) when the network says to wait, ErrTemporary for 5xx,
+// timeouts and answers that cannot be read, ErrAuth when the grant is gone.
+// A post the network no longer has comes back with Missing set, not as an
+// error of the call. A metric the network does not give, refuses or
+// withholds is a Reading with a nil Value and its reason — never 0.
+type MetricsReader interface {
+	// MetricsBatch is how many posts one PostMetrics call may ask for
+	// (X 100, Bluesky 25, networks without a batch call 1).
+	MetricsBatch() int
+	// PostMetrics reads the current numbers of up to MetricsBatch posts of
+	// account a. The answer has one PostMetrics per asked post, in any
+	// order, matched by RemoteID.
+	PostMetrics(ctx context.Context, a *Account, posts []MetricsQuery) ([]PostMetrics, error)
+	// Followers reads the account's current follower count.
+	Followers(ctx context.Context, a *Account) (int64, error)
+}
+
+// MetricsQuery names one published post to read.
+type MetricsQuery struct {
+	RemoteID    string    // Published.RemoteID (Bluesky: the at:// URI)
+	PublishedAt time.Time // some metrics exist only for young posts (X non-public, 30 days)
+}
+
+// PostMetrics are one post's numbers as the network gave them.
+type PostMetrics struct {
+	RemoteID string
+	// Missing says the network no longer has the post (deleted); Readings
+	// is then empty.
+	Missing bool
+	// Readings has one entry per metric the adapter reads, available or
+	// not.
+	Readings []soroe.Reading
+}
+
+// Value returns a reading's value and whether it is available.
+func (p PostMetrics) Value(m soroe.PostMetric) (int64, bool) {
+	for _, r := range p.Readings {
+		if r.Metric == m && r.Value != nil {
+			return *r.Value, true
+		}
+	}
+	return 0, false
+}
+
+// Count is a reading with a value.
+func Count(m soroe.PostMetric, v int64) soroe.Reading { return soroe.Reading{Metric: m, Value: &v} }
+
+// NotAvailable is a reading without one, and why.
+func NotAvailable(m soroe.PostMetric, reason string) soroe.Reading {
+	return soroe.Reading{Metric: m, Unavailable: reason}
+}
