@@ -327,9 +327,12 @@ func (db *DB) ClaimTarget(ctx context.Context, id int64, lease time.Duration) (b
 // MarkSent records where a target landed. It is final: only a sending
 // target (or an unconfirmed one found on the network) becomes sent.
 func (db *DB) MarkSent(ctx context.Context, id int64, remoteID, url string) error {
+	// The first metrics pull is due PullAges[0] after publishing.
+	now := db.Now()
 	return db.transition(ctx, id, EventSent, url, `UPDATE post_targets
-		SET state = 'sent', remote_id = $2, url = $3, sent_at = $4, lease_until = NULL, last_error = ''
-		WHERE id = $1 AND state IN ('sending', 'unconfirmed')`, remoteID, url, db.Now())
+		SET state = 'sent', remote_id = $2, url = $3, sent_at = $4, lease_until = NULL, last_error = '',
+			metrics_next_at = $5
+		WHERE id = $1 AND state IN ('sending', 'unconfirmed')`, remoteID, url, now, ts(now.Add(soroe.PullAges[0])))
 }
 
 // MarkRetry puts a sending target back in the queue, due at next: the
