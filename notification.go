@@ -15,6 +15,7 @@ const (
 	NotifyReconnect      = "account_reconnect" // an account needs reconnecting
 	NotifyCommentOnPost  = "comment"           // someone commented on your post
 	NotifyImportApproved = "import"            // a plan import created posts
+	NotifyMetricsFailing = "metrics_failing"   // an account's numbers cannot be pulled (once per outage)
 )
 
 // Notification is one in-app message to one member.
