@@ -217,6 +217,11 @@ func (g *Goal) PrimaryKPI() *KPI {
 // score.DailyValues).
 const SourceManual = "manual"
 
+// SourceMeasured marks KPI values computed from the measured data of a
+// goal's posts (snapshots, tracked clicks, conversions), never stored as
+// entries: a period's figure is the activity of the posts published in it.
+const SourceMeasured = "measured"
+
 // KPIEntry is one day's value of a KPI from one source. For ratio metrics
 // Value is the numerator (engagements) and Denominator the impressions.
 type KPIEntry struct {

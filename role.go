@@ -71,6 +71,11 @@ const (
 	ActAccountRead     Action = "account.read"
 	ActAccountManage   Action = "account.manage"
 	ActNotificationOwn Action = "notification.own"
+	ActMetricsRead     Action = "metrics.read"
+	ActMetricsImport   Action = "metrics.import"
+	ActMetricsRecord   Action = "metrics.record"
+	ActMetricsRefresh  Action = "metrics.refresh"
+	ActMetricsConfig   Action = "metrics.configure"
 )
 
 // Right is one row of the roles table.
@@ -112,6 +117,11 @@ var Rights = []Right{
 	{ActAccountRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "接続済みの SNS アカウントと状態を見る", "See the connected social accounts and their health"},
 	{ActAccountManage, []Role{RoleOwner, RoleManager}, "SNS アカウントを接続・再接続・解除する", "Connect, reconnect and disconnect social accounts"},
 	{ActNotificationOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分への通知を見る・既読にする", "Read and dismiss own notifications"},
+	{ActMetricsRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "投稿の数値・反応スコア・フォロワー推移・取り込み履歴を見る", "Read posts' numbers, reaction scores, follower counts and the import log"},
+	{ActMetricsImport, []Role{RoleOwner, RoleManager, RoleStaff}, "SNS・GA4 のエクスポート（CSV）を取り込む（現場は自分が投稿するアカウントのみ）", "Import network and GA4 exports (staff: accounts they post to only)"},
+	{ActMetricsRecord, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿の数値を手入力する（現場は自分の投稿のみ）", "Enter a post's numbers by hand (staff: own posts only)"},
+	{ActMetricsRefresh, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿の数値を今すぐ API から取り直す", "Refresh a post's numbers from the API now"},
+	{ActMetricsConfig, []Role{RoleOwner, RoleManager}, "アカウントごとの数値の取得（API の取得スケジュール、API なしの登録）を設定する", "Configure each account's metrics (API pull schedule, accounts without API access)"},
 }
 
 // RightFor returns the table row of an action.

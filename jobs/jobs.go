@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +51,8 @@ type Config struct {
 	Publish PublishConfig
 	// Accounts turns the account health job on (see AccountsConfig).
 	Accounts *AccountsConfig
+	// Metrics turns metric pulls on (see MetricsConfig).
+	Metrics MetricsConfig
 }
 
 const (
@@ -91,6 +94,7 @@ type Runner struct {
 	materials MaterialProcessor
 	publish   PublishConfig
 	accounts  *AccountsConfig
+	metrics   MetricsConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -99,7 +103,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, metrics: cfg.Metrics}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -137,6 +141,7 @@ func (r *Runner) workers() *river.Workers {
 	river.AddWorker(w, &materialWorker{db: r.db, p: r.materials, log: r.log})
 	addPublishWorkers(w, r)
 	addAccountWorkers(w, r)
+	addMetricsWorkers(w, r)
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -146,7 +151,7 @@ func (r *Runner) workers() *river.Workers {
 func periodicJobs(cfg Config) []*river.PeriodicJob {
 	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}, append(publishJobs(cfg.Publish), accountJobs(cfg.Accounts)...)...)
+	}, slices.Concat(publishJobs(cfg.Publish), accountJobs(cfg.Accounts), metricsJobs(cfg.Metrics))...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.

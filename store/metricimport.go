@@ -461,7 +461,7 @@ func externalRemoteID(n soroe.Network, p *ImportPost) string {
 // utm_campaign (the goal's ID or slug).
 func (m *matcher) traffic(ctx context.Context, orgID, importID int64, t *ImportTraffic) error {
 	if _, err := soroe.ParseDate(t.Day); err != nil {
-		return soroe.Invalid("day", "invalid")
+		return soroe.Invalid("day", "invalid_date")
 	}
 	if t.DayTo == "" {
 		t.DayTo = t.Day

@@ -488,7 +488,7 @@ func (r *recorder) record(ctx context.Context, in MetricInput) (bool, error) {
 	switch in.Source {
 	case soroe.SourceAPI, soroe.SourceCSV, soroe.SourceManual:
 	default:
-		return false, soroe.Invalid("source", "unknown")
+		return false, soroe.Invalid("source", "unknown_source")
 	}
 	s, err := subjectFor(ctx, r.tx, r.org.ID, in.Subject, r.loc)
 	if err != nil {
@@ -700,7 +700,7 @@ func (db *DB) RecordFollowers(ctx context.Context, orgID int64, f soroe.Follower
 		return soroe.Invalid("followers", "negative")
 	}
 	if _, err := soroe.ParseDate(f.Day); err != nil {
-		return soroe.Invalid("day", "invalid")
+		return soroe.Invalid("day", "invalid_date")
 	}
 	if f.At.IsZero() {
 		f.At = db.Now()

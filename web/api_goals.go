@@ -38,7 +38,7 @@ func progressList(g *soroe.Goal, entries []*soroe.KPIEntry, today soroe.Date) []
 
 func (s *Server) withProgress(r *http.Request, g *soroe.Goal) (*apiGoal, error) {
 	org := who(r).Org
-	entries, err := s.db.KPIEntries(r.Context(), org.ID, g.ID)
+	entries, err := s.db.KPIValues(r.Context(), g)
 	if err != nil {
 		return nil, err
 	}

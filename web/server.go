@@ -49,6 +49,10 @@ type Config struct {
 	// ProcessMaterial starts processing an uploaded material (serve enqueues
 	// a River job); nil processes it before the request returns.
 	ProcessMaterial func(ctx context.Context, orgID, materialID int64) error
+	// RefreshMetrics enqueues a pull of one post's numbers now (serve
+	// enqueues a River job); nil: the refresh button answers that pulls
+	// are off on this instance.
+	RefreshMetrics func(ctx context.Context, orgID, postID int64) error
 	// Fetch is how web pages are fetched as material (the SSRF guard's
 	// settings); the zero value refuses private addresses.
 	Fetch material.FetchOptions

@@ -407,11 +407,11 @@ func (s *Server) goalViews(ctx context.Context, lang string, org *soroe.Org) ([]
 	today := s.today(org)
 	var running, ended []*goalView
 	for _, g := range goals {
-		entries, err := s.db.KPIEntries(ctx, org.ID, g.ID)
+		values, err := s.db.KPIValues(ctx, g)
 		if err != nil {
 			return nil, err
 		}
-		v := s.newGoalView(lang, g, entries, today, false)
+		v := s.newGoalView(lang, g, values, today, false)
 		if v.Ended {
 			ended = append(ended, v)
 		} else {
@@ -555,8 +555,15 @@ func (s *Server) renderGoalPage(w http.ResponseWriter, r *http.Request, status i
 		s.serverError(w, r, err)
 		return
 	}
+	// Progress reads the measured values too; the list below is the
+	// hand-entered ones.
+	measured, err := s.db.MeasuredKPIEntries(ctx, g)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	today := s.today(id.Org)
-	d := &goalPageData{View: s.newGoalView(l, g, entries, today, true), Today: today,
+	d := &goalPageData{View: s.newGoalView(l, g, append(slices.Clone(entries), measured...), today, true), Today: today,
 		OnTrack: int(math.Round(score.OnTrackPace * 100)), AtRisk: int(math.Round(score.AtRiskPace * 100))}
 	d.RecordKPIs = d.View.KPIs
 	kpis := map[int64]*soroe.KPI{}

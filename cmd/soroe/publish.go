@@ -16,6 +16,7 @@ import (
 	"github.com/soroe/soroe/demo"
 	"github.com/soroe/soroe/jobs"
 	"github.com/soroe/soroe/material"
+	"github.com/soroe/soroe/measure"
 	"github.com/soroe/soroe/network"
 	"github.com/soroe/soroe/network/bluesky"
 	"github.com/soroe/soroe/network/facebook"
@@ -198,5 +199,6 @@ func publishing(ctx context.Context, db *store.DB, box *secretbox.Box, cfg *jobs
 	}
 	eng.Adapters = adapters(allow)
 	cfg.Publish = pc
+	cfg.Metrics = jobs.MetricsConfig{Puller: &measure.Puller{Store: db, Readers: measure.Readers(eng.Adapters), Open: eng.Open, Log: log}}
 	return stop, nil
 }

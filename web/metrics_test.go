@@ -1,0 +1,149 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
+)
+
+func init() {
+	walkBodies["POST /api/v1/posts/{post}/metrics"] = `{"target_id":1,"metrics":{"likes":3}}`
+	walkBodies["POST /api/v1/posts/{post}/metrics/refresh"] = `{}`
+	walkBodies["PATCH /api/v1/accounts/{account}/metrics"] = `{"pull":false}`
+	// The fixture's post is in review (nothing to record on) and pulls are
+	// off in the test server (nothing to refresh).
+	for _, p := range []string{
+		"POST /api/v1/posts/{post}/metrics", "POST /api/v1/posts/{post}/metrics/refresh",
+		"POST /posts/{post}/metrics", "POST /posts/{post}/metrics/refresh",
+	} {
+		walkDomainRefusals[p] = true
+	}
+}
+
+// publishedPost is a post of the fixture's staff member published on a
+// Mastodon account, with its target's remote ID 777.
+func publishedPost(t *testing.T, e *env, f *fixture) (*soroe.Post, *soroe.Target, *soroe.Account) {
+	t.Helper()
+	ctx := context.Background()
+	acc := &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkMastodon, Name: "公式マストドン", Handle: "soroe"}
+	if err := e.db.CreateAccount(ctx, acc, ""); err != nil {
+		t.Fatal(err)
+	}
+	at := e.db.Now()
+	p := &soroe.Post{OrgID: f.A.ID, AuthorID: f.Users[soroe.RoleStaff].ID, State: soroe.PostScheduled, ScheduledAt: &at}
+	tg := &soroe.Target{AccountID: acc.ID, Text: "新しい採用説明会のお知らせ"}
+	if err := e.db.CreatePost(ctx, p, []*soroe.Target{tg}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.db.ClaimTarget(ctx, tg.ID, time.Minute); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := e.db.MarkSent(ctx, tg.ID, "777", "https://mastodon.example/@soroe/777"); err != nil {
+		t.Fatal(err)
+	}
+	return p, tg, acc
+}
+
+func TestAPIPostMetricsByHandAndAnalytics(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		p, tg, acc := publishedPost(t, e, f)
+		path := fmt.Sprintf("/api/v1/posts/%d/metrics", p.ID)
+		r := e.api(t, http.MethodGet, path, staff, nil)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `"snapshots":[]`) {
+			t.Errorf("no numbers yet: %s", r)
+		}
+		// Staff record on their own post.
+		r = e.api(t, http.MethodPost, path, staff, map[string]any{"target_id": tg.ID, "metrics": map[string]int{"likes": 12, "impressions": 400, "replies": 3}})
+		want(t, r, http.StatusOK)
+		j := r.json(t)
+		if j["snapshots_added"].(float64) != 1 {
+			t.Errorf("snapshots_added: %s", r)
+		}
+		r = e.api(t, http.MethodGet, path, owner, nil)
+		want(t, r, http.StatusOK)
+		body := r.Body
+		for _, s := range []string{`"likes":12`, `"impressions":400`, `"per":"impressions"`, `"source":"manual"`} {
+			if !strings.Contains(body, s) {
+				t.Errorf("metrics lack %s: %s", s, body)
+			}
+		}
+		// Bad input: unknown metric, negative, not a published target.
+		e.api(t, http.MethodPost, path, owner, map[string]any{"target_id": tg.ID, "metrics": map[string]int{"hearts": 1}}).problem(t, http.StatusUnprocessableEntity, soroe.EInvalid)
+		e.api(t, http.MethodPost, path, owner, map[string]any{"target_id": tg.ID, "metrics": map[string]int{"likes": -1}}).problem(t, http.StatusUnprocessableEntity, soroe.EInvalid)
+		e.api(t, http.MethodPost, path, owner, map[string]any{"target_id": tg.ID + 1000, "metrics": map[string]int{"likes": 1}}).problem(t, http.StatusUnprocessableEntity, soroe.EInvalid)
+
+		// The analytics list holds the post and an imported external one.
+		_, err := e.db.ImportMetrics(context.Background(), store.MetricImport{OrgID: f.A.ID, AccountID: acc.ID, Format: "generic", FileName: "a.csv", SHA256: "h1"},
+			func(put func(store.ImportRecord) error) error {
+				v := int64(50)
+				return put(store.ImportRecord{Post: &store.ImportPost{Line: 2, RemoteID: "888", Text: "手で投稿した告知", PublishedAt: e.db.Now().Add(-time.Hour),
+					Readings: []soroe.Reading{{Metric: soroe.PostLikes, Value: &v}}}})
+			})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = e.api(t, http.MethodGet, "/api/v1/analytics/posts?network=mastodon&limit=10", staff, nil)
+		want(t, r, http.StatusOK)
+		j = r.json(t)
+		if j["total"].(float64) != 2 {
+			t.Fatalf("total: %s", r)
+		}
+		posts := j["posts"].([]any)
+		first, second := posts[0].(map[string]any), posts[1].(map[string]any)
+		if first["external"] != false || first["metrics"].(map[string]any)["likes"].(float64) != 12 || first["text"] != "新しい採用説明会のお知らせ" {
+			t.Errorf("first: %v", first)
+		}
+		if second["external"] != true || second["remote_id"] != "888" || second["metrics"].(map[string]any)["likes"].(float64) != 50 {
+			t.Errorf("second: %v", second)
+		}
+		r = e.api(t, http.MethodGet, fmt.Sprintf("/api/v1/analytics/posts?goal=%d", 99999), staff, nil)
+		want(t, r, http.StatusOK)
+		if r.json(t)["total"].(float64) != 0 {
+			t.Errorf("goal filter: %s", r)
+		}
+		e.api(t, http.MethodGet, "/api/v1/analytics/posts?from=yesterday", staff, nil).problem(t, http.StatusBadRequest, "bad_query")
+
+		// Account metrics: turn pulls off; staff may not.
+		apath := fmt.Sprintf("/api/v1/accounts/%d/metrics", acc.ID)
+		e.api(t, http.MethodPatch, apath, staff, `{"pull":false}`).problem(t, http.StatusForbidden, soroe.EForbidden)
+		r = e.api(t, http.MethodPatch, apath, owner, `{"pull":false}`)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `"metrics_pull":false`) {
+			t.Errorf("pull not off: %s", r)
+		}
+		// Another organization sees nothing.
+		outsider := e.token(t, f.B, f.Outsider)
+		e.api(t, http.MethodGet, path, outsider, nil).problem(t, http.StatusNotFound, soroe.ENotFound)
+		e.api(t, http.MethodGet, apath, outsider, nil).problem(t, http.StatusNotFound, soroe.ENotFound)
+	})
+}
+
+func TestStaffRecordOnlyOwnPosts(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		p, tg, _ := publishedPost(t, e, f)
+		other := e.token(t, f.A, f.Member) // staff, not the author
+		e.api(t, http.MethodPost, fmt.Sprintf("/api/v1/posts/%d/metrics", p.ID), other,
+			map[string]any{"target_id": tg.ID, "metrics": map[string]int{"likes": 1}}).problem(t, http.StatusForbidden, soroe.EForbidden)
+		// The post page's form records too.
+		c := e.loggedIn(t, f.Users[soroe.RoleStaff])
+		r := c.post(t, fmt.Sprintf("/posts/%d/metrics", p.ID), url.Values{"target_id": {fmt.Sprint(tg.ID)}, "m_likes": {"1,204"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("form: %d %s", r.Status, r)
+		}
+		ls, _ := e.db.PostLatestMetrics(context.Background(), f.A.ID, p.ID)
+		if len(ls) != 1 {
+			t.Fatal("nothing recorded")
+		}
+		if v, _ := ls[0].Value(soroe.PostLikes); v != 1204 {
+			t.Errorf("likes = %d", v)
+		}
+	})
+}
