@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -47,6 +48,9 @@ type Client struct {
 	now            soroe.Clock
 	lang           string
 	interval, wait time.Duration
+	// legacy are the instances found without GET /api/v1/statuses
+	// (older than 4.3), by URL, with when that was found (metrics.go).
+	legacy sync.Map
 }
 
 var (

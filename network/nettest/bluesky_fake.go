@@ -23,7 +23,9 @@ import (
 // repo.createRecord, repo.getRecord and repo.listRecords for one account.
 // It checks what the real PDS checks (JSON bodies, Bearer JWTs, the
 // app.bsky.feed.post record and its facets, TID record keys) and answers
-// with XRPC error bodies {error, message} and RateLimit-* headers.
+// with XRPC error bodies {error, message} and RateLimit-* headers. It also
+// answers app.bsky.feed.getPosts and app.bsky.actor.getProfile, as the PDS
+// does by proxying them to the AppView (bluesky_metrics_fake.go).
 type Bluesky struct {
 	*httptest.Server
 
@@ -52,6 +54,8 @@ type Bluesky struct {
 	blobs map[string]BlueskyBlob
 	// failUpload are answers uploadBlob gives once instead of its own.
 	failUpload []BlueskyFailure
+	// reads are the metrics reads (bluesky_metrics_fake.go).
+	reads bskyReads
 }
 
 // BlueskyBlob is an uploaded blob.
@@ -217,7 +221,7 @@ func NewBluesky() *Bluesky {
 	f := &Bluesky{
 		Handle: "shop.bsky.social", DID: "did:plc:u5cwb2mwiv2bfq53cjufe6yn", Password: "abcd-efgh-ijkl-mnop",
 		records: map[string]BlueskyRecord{}, access: map[string]bool{}, refresh: map[string]bool{},
-		rateLimit: -1, calls: map[string]int{},
+		rateLimit: -1, calls: map[string]int{}, reads: bskyReads{limit: -1},
 		RateLimitReset: time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC),
 	}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -334,6 +338,10 @@ func (f *Bluesky) serve(w http.ResponseWriter, r *http.Request) {
 		f.getRecord(w, r)
 	case "com.atproto.repo.listRecords":
 		f.listRecords(w, r)
+	case "app.bsky.feed.getPosts":
+		f.getPosts(w, r)
+	case "app.bsky.actor.getProfile":
+		f.getProfile(w, r)
 	default:
 		bskyError(w, http.StatusNotImplemented, "MethodNotImplemented", "Method Not Implemented")
 	}

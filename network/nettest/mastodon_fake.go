@@ -22,6 +22,8 @@ import (
 // for an hour), GET /api/v1/accounts/verify_credentials and
 // GET /api/v1/accounts/:id/statuses, for one account. Answers carry the
 // X-RateLimit-* headers (Reset as ISO 8601) and error bodies {"error": …}.
+// GET /api/v1/statuses?id[]= and GET /api/v1/statuses/:id give the
+// statuses' counts (mastodon_metrics_fake.go).
 type Mastodon struct {
 	*httptest.Server
 
@@ -58,6 +60,8 @@ type Mastodon struct {
 	failUpload      []MastodonFailure
 	// MediaRequests counts POST /api/v2/media requests.
 	MediaRequests int
+	// reads are the metrics reads (mastodon_metrics_fake.go).
+	reads mastodonReads
 }
 
 // MastodonMedia is an uploaded attachment.
@@ -239,7 +243,7 @@ type MastodonFailure struct {
 // NewMastodon starts a fake instance for @shop with token "token-shop".
 func NewMastodon() *Mastodon {
 	m := &Mastodon{Token: "token-shop", AccountID: "109384", Username: "shop",
-		keys: map[string]mastodonKey{}, rateLimit: -1, serial: 103254962155278888,
+		keys: map[string]mastodonKey{}, rateLimit: -1, serial: 103254962155278888, reads: mastodonReads{limit: -1, batch: true},
 		RateLimitReset: time.Date(2026, 11, 23, 0, 35, 0, 19685000, time.UTC),
 		Now:            func() time.Time { return time.Now().UTC() }}
 	m.Server = httptest.NewServer(http.HandlerFunc(m.serve))
@@ -344,10 +348,12 @@ func (m *Mastodon) statusJSON(st MastodonStatus) map[string]any {
 	if st.Language != "" {
 		lang = st.Language
 	}
-	return map[string]any{"id": st.ID, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
+	out := map[string]any{"id": st.ID, "created_at": st.CreatedAt.Format("2006-01-02T15:04:05.000Z"),
 		"uri": m.URL + "/users/" + m.Username + "/statuses/" + st.ID, "url": st.URL, "content": st.Content,
 		"visibility": st.Visibility, "language": lang, "replies_count": 0, "reblogs_count": 0, "favourites_count": 0, "quotes_count": 0,
 		"account": map[string]any{"id": m.AccountID, "username": m.Username, "acct": m.Username}}
+	m.counts(st.ID, out)
+	return out
 }
 
 func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
@@ -379,7 +385,12 @@ func (m *Mastodon) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && strings.HasPrefix(path, "/api/v1/media/"):
 		m.getMedia(w, strings.TrimPrefix(path, "/api/v1/media/"))
 	case r.Method == http.MethodGet && path == "/api/v1/accounts/verify_credentials":
-		mastodonWriteJSON(w, map[string]any{"id": m.AccountID, "username": m.Username, "acct": m.Username, "url": m.URL + "/@" + m.Username})
+		mastodonWriteJSON(w, map[string]any{"id": m.AccountID, "username": m.Username, "acct": m.Username, "url": m.URL + "/@" + m.Username,
+			"followers_count": m.reads.followers, "following_count": 12, "statuses_count": len(m.statuses)})
+	case r.Method == http.MethodGet && path == "/api/v1/statuses":
+		m.getStatuses(w, r)
+	case r.Method == http.MethodGet && strings.HasPrefix(path, "/api/v1/statuses/") && !strings.Contains(path[len("/api/v1/statuses/"):], "/"):
+		m.getStatus(w, path[len("/api/v1/statuses/"):])
 	case r.Method == http.MethodGet && path == "/api/v1/accounts/"+m.AccountID+"/statuses":
 		limit := 20
 		if l := r.URL.Query().Get("limit"); l != "" {

@@ -27,6 +27,8 @@ import (
 //     the window; every answer carries the x-rate-limit-* headers.
 //   - GET /2/users/me and GET /2/users/:id/tweets (start_time RFC 3339,
 //     max_results 5–100, pagination_token), newest first.
+//   - GET /2/tweets?ids= (metrics; ≤ 100 ids) and GET /2/users/me with
+//     user.fields=public_metrics: see x_metrics_fake.go.
 //   - POST /2/oauth2/token grant_type=refresh_token: form body, client_id,
 //     HTTP Basic for a confidential client; rotates the refresh token when
 //     RotateRefresh; 400 invalid_request for a spent or unknown token.
@@ -68,7 +70,8 @@ type XFake struct {
 	MediaCalls map[string]int
 
 	Posts      []XPost
-	Creates    int // POST /2/tweets requests that reached the fake
+	reads      xReads // metrics reads (x_metrics_fake.go)
+	Creates    int    // POST /2/tweets requests that reached the fake
 	Refreshes  int
 	nextID     int64
 	usedWindow int
@@ -129,7 +132,9 @@ func (f *XFake) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.URL.Path == "/2/users/me" && r.Method == http.MethodGet:
-		xWriteJSON(w, 200, map[string]any{"data": map[string]string{"id": f.UserID, "name": "Shop", "username": "shop"}})
+		f.me(w, r)
+	case r.URL.Path == "/2/tweets" && r.Method == http.MethodGet:
+		f.lookup(w, r)
 	case strings.HasPrefix(r.URL.Path, "/2/users/") && strings.HasSuffix(r.URL.Path, "/tweets") && r.Method == http.MethodGet:
 		f.timeline(w, r)
 	default:
