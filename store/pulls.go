@@ -156,13 +156,11 @@ func (db *DB) SetAccountNoAPI(ctx context.Context, orgID, accountID int64, noAPI
 	return affected(db.w.ExecContext(ctx, `UPDATE accounts SET no_api = $3 WHERE id = $1 AND org_id = $2`, accountID, orgID, noAPI))
 }
 
-// PullsPerMonth estimates the API reads an account's schedule makes in a
-// month at its recent publishing rate: posts sent in the last 30 days ×
-// the pulls of the schedule (each post asked once per age; batching lowers
-// the calls, not the posts read), plus one follower read a day.
-func (db *DB) PullsPerMonth(ctx context.Context, accountID int64) (posts, postReads, followerReads int, err error) {
+// PostsLastMonth counts an account's targets sent in the last 30 days:
+// the publishing rate the pull schedule's cost is estimated from.
+func (db *DB) PostsLastMonth(ctx context.Context, accountID int64) (posts int, err error) {
 	since := db.Now().Add(-30 * 24 * time.Hour)
 	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM post_targets WHERE account_id = $1 AND state = 'sent' AND sent_at >= $2`,
 		accountID, since).Scan(&posts)
-	return posts, posts * len(soroe.PullAges), 30, err
+	return posts, err
 }

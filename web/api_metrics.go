@@ -3,12 +3,14 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/network/x"
 	"github.com/soroe/soroe/store"
 )
 
@@ -321,6 +323,7 @@ type pullCost struct {
 	USD           float64 `json:"usd"`
 	Billed        bool    `json:"billed"` // the network bills API reads (X)
 	PriceNote     string  `json:"price_note,omitempty"`
+	OverCap       bool    `json:"over_cap,omitempty"` // over X's monthly read cap
 }
 
 func (s *Server) accountMetrics(r *http.Request, accountID int64, days int) (*accountMetricsOut, error) {
@@ -340,16 +343,11 @@ func (s *Server) accountMetrics(r *http.Request, accountID int64, days int) (*ac
 	}
 	out := &accountMetricsOut{AccountID: a.ID, Network: a.Network, Health: h, Followers: nonNil(fc)}
 	if a.Network != soroe.NetworkManual && !h.NoAPI {
-		posts, postReads, followerReads, err := s.db.PullsPerMonth(ctx, accountID)
+		posts, err := s.db.PostsLastMonth(ctx, accountID)
 		if err != nil {
 			return nil, err
 		}
-		c := &pullCost{PostsPerMonth: posts, PostReads: postReads, FollowerReads: followerReads}
-		if !h.Pull {
-			c.PostReads, c.FollowerReads = 0, 0
-		}
-		c.USD, c.Billed, c.PriceNote = estimateCost(a.Network, c.PostReads, c.FollowerReads)
-		out.Cost = c
+		out.Cost = estimateCost(a.Network, org.Location(), posts, h.Pull)
 	}
 	return out, nil
 }
@@ -457,11 +455,22 @@ func (s *Server) accountMetricsSettings(w http.ResponseWriter, r *http.Request) 
 }
 
 // estimateCost prices a month of an account's reads where the network
-// bills them: X's pay-per-use (2026-02) charges $0.005 per post read and
-// $0.010 per user read (../shared/reference/analytics.md).
-func estimateCost(n soroe.Network, postReads, followerReads int) (usd float64, billed bool, note string) {
-	if n != soroe.NetworkX {
-		return 0, false, ""
+// bills them: X's pay-per-use (network/x.EstimatePullCost: per post read,
+// a post's pulls on one UTC day billed once; posts assumed out at noon in
+// the organization's zone).
+func estimateCost(n soroe.Network, loc *time.Location, posts int, pull bool) (c *pullCost) {
+	c = &pullCost{PostsPerMonth: posts}
+	if !pull {
+		return c
 	}
-	return float64(postReads)*0.005 + float64(followerReads)*0.010, true, "X pay-per-use: $0.005 per post read, $0.010 per user read"
+	c.PostReads, c.FollowerReads = posts*len(soroe.PullAges), 30
+	if n != soroe.NetworkX {
+		return c
+	}
+	noon := time.Date(2026, 1, 1, 12, 0, 0, 0, loc).UTC()
+	est := x.EstimatePullCost(x.PullPlan{PostsPerMonth: posts, PublishAt: time.Duration(noon.Hour())*time.Hour + time.Duration(noon.Minute())*time.Minute, FollowerDays: 30})
+	c.PostReads, c.FollowerReads, c.USD, c.Billed = est.PostReads, est.UserReads, est.USD(), true
+	c.PriceNote = fmt.Sprintf("X pay-per-use: $%.3f per post read, $%.3f per user read", float64(x.PostReadMicros)/1e6, float64(x.UserReadMicros)/1e6)
+	c.OverCap = est.OverCap
+	return c
 }

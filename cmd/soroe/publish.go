@@ -112,8 +112,19 @@ type defaultHost struct {
 	p interface {
 		network.Publisher
 		network.RecentFinder
+		network.MetricsReader
 	}
 	host string
+}
+
+func (d defaultHost) MetricsBatch() int { return d.p.MetricsBatch() }
+
+func (d defaultHost) PostMetrics(ctx context.Context, a *network.Account, posts []network.MetricsQuery) ([]network.PostMetrics, error) {
+	return d.p.PostMetrics(ctx, d.with(a), posts)
+}
+
+func (d defaultHost) Followers(ctx context.Context, a *network.Account) (int64, error) {
+	return d.p.Followers(ctx, d.with(a))
 }
 
 func (d defaultHost) Capabilities() network.Capabilities { return d.p.Capabilities() }
