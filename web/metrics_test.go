@@ -145,5 +145,12 @@ func TestStaffRecordOnlyOwnPosts(t *testing.T) {
 		if v, _ := ls[0].Value(soroe.PostLikes); v != 1204 {
 			t.Errorf("likes = %d", v)
 		}
+		page := c.get(t, fmt.Sprintf("/posts/%d", p.ID))
+		want(t, page, http.StatusOK)
+		for _, s := range []string{"数値", "いいね", "1,204", "手入力", `role="img"`, `name="m_likes"`} {
+			if !strings.Contains(page.Body, s) {
+				t.Errorf("post page lacks %q", s)
+			}
+		}
 	})
 }

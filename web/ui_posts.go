@@ -685,6 +685,7 @@ type postPageData struct {
 	MaxMediaMB  int
 	LocalNow    string
 	StepsSource string
+	Numbers     *postMetricsView // nil before anything is published
 }
 
 // historyItem is a line of a post's history as people read it.
@@ -771,6 +772,12 @@ func (s *Server) renderPostPage(w http.ResponseWriter, r *http.Request, status i
 				top.Replies = append(top.Replies, c)
 				break
 			}
+		}
+	}
+	if soroe.Can(id.Role, soroe.ActMetricsRead) && slices.ContainsFunc(v.Targets, func(t *targetView) bool { return t.State == soroe.TargetSent }) {
+		if d.Numbers, err = s.loadPostMetrics(r, v); err != nil {
+			s.serverError(w, r, err)
+			return
 		}
 	}
 	events, err := s.db.PostEvents(ctx, id.Org.ID, v.ID)
