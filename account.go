@@ -24,7 +24,15 @@ type Account struct {
 	Host      string    `json:"host"`   // Mastodon instance, Bluesky PDS; empty: the network's default
 	Status    string    `json:"status"` // AccountOK, AccountNeedsReconnect
 	CreatedAt time.Time `json:"created_at"`
+	// NoAPI says the account was registered by its handle without API
+	// access: its posts are posted by hand (like "manual") and its numbers
+	// come from imports or are typed in. Connecting the API later (a
+	// reconnect) keeps its history.
+	NoAPI bool `json:"no_api"`
 }
+
+// ByHand reports whether the account's posts are posted by a person.
+func (a *Account) ByHand() bool { return a.Network == NetworkManual || a.NoAPI }
 
 // Validate checks an account before it is stored.
 func (a *Account) Validate() error {

@@ -133,13 +133,25 @@ func TestCheckByHandNotifiesOnce(t *testing.T) {
 	})
 }
 
+// TestManualTarget: a "manual" account's target, and one of an account of a
+// real network registered without API access, wait for a person.
 func TestManualTarget(t *testing.T) {
+	for _, acct := range []soroe.Account{
+		{Network: soroe.NetworkManual, Name: "手動投稿（Instagram 担当者が投稿）"},
+		{Network: soroe.NetworkInstagram, Name: "Instagram 公式（API なし）", Handle: "soroe_jp", NoAPI: true},
+	} {
+		t.Run(string(acct.Network), func(t *testing.T) { testManualTarget(t, acct) })
+	}
+}
+
+func testManualTarget(t *testing.T, acct soroe.Account) {
 	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
 		ctx := context.Background()
 		w := newWorld(t, db, clock)
 		author := w.member(t, "staff", soroe.RoleStaff)
 		manager := w.member(t, "pr", soroe.RoleManager)
-		acct := &soroe.Account{OrgID: w.org.ID, Network: soroe.NetworkManual, Name: "手動投稿（Instagram 担当者が投稿）"}
+		acct := &acct
+		acct.OrgID = w.org.ID
 		if err := db.CreateAccount(ctx, acct, ""); err != nil {
 			t.Fatal(err)
 		}

@@ -130,7 +130,7 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	}
 	// From here on the outcome must be written even if ctx ends.
 	wctx := context.WithoutCancel(ctx)
-	if t.Network == soroe.NetworkManual {
+	if t.Network == soroe.NetworkManual || e.byHand(ctx, t) {
 		return e.manualDue(wctx, t)
 	}
 	adapter := e.Adapters[t.Network]
@@ -165,6 +165,15 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	res, perr := adapter.Publish(ctx, acct, post)
 	e.keepCredentials(wctx, t.OrgID, acct, before)
 	return e.settle(wctx, e.record(wctx, t, res, perr))
+}
+
+// byHand reports whether a target's account has no API access (registered
+// by its handle): its posts are posted by a person, like "manual" ones. A
+// store error counts as not by hand: the adapter's path then fails or
+// retries as it would.
+func (e *Engine) byHand(ctx context.Context, t *soroe.Target) bool {
+	a, err := e.Store.Account(ctx, t.OrgID, t.AccountID)
+	return err == nil && a.NoAPI
 }
 
 // manualDue handles a claimed target of the "manual" network. Manual is
@@ -389,7 +398,7 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 		}
 		return err
 	}
-	if t.State != soroe.TargetUnconfirmed || t.Network == soroe.NetworkManual {
+	if t.State != soroe.TargetUnconfirmed || t.Network == soroe.NetworkManual || e.byHand(ctx, t) {
 		return nil // manual targets wait for a person (RecordManual)
 	}
 	now := e.now()

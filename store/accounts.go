@@ -9,11 +9,11 @@ import (
 	"github.com/soroe/soroe"
 )
 
-const accountCols = "id, org_id, network, name, handle, host, status, created_at"
+const accountCols = "id, org_id, network, name, handle, host, status, created_at, no_api"
 
 func scanAccount(row interface{ Scan(...any) error }, extra ...any) (*soroe.Account, error) {
 	var a soroe.Account
-	dest := append([]any{&a.ID, &a.OrgID, &a.Network, &a.Name, &a.Handle, &a.Host, &a.Status, &a.CreatedAt}, extra...)
+	dest := append([]any{&a.ID, &a.OrgID, &a.Network, &a.Name, &a.Handle, &a.Host, &a.Status, &a.CreatedAt, &a.NoAPI}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, notFound(err)
 	}
@@ -29,9 +29,9 @@ func (db *DB) CreateAccount(ctx context.Context, a *soroe.Account, secret string
 		return err
 	}
 	a.CreatedAt = db.Now()
-	return db.w.QueryRowContext(ctx, `INSERT INTO accounts (org_id, network, name, handle, host, secret, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		a.OrgID, a.Network, a.Name, a.Handle, a.Host, secret, a.Status, a.CreatedAt).Scan(&a.ID)
+	return db.w.QueryRowContext(ctx, `INSERT INTO accounts (org_id, network, name, handle, host, secret, status, created_at, no_api)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		a.OrgID, a.Network, a.Name, a.Handle, a.Host, secret, a.Status, a.CreatedAt, a.NoAPI).Scan(&a.ID)
 }
 
 // Account returns one of an organization's accounts.
@@ -201,7 +201,8 @@ func (db *DB) ReconnectAccount(ctx context.Context, orgID, id int64, secret, han
 		return soroe.Invalid("secret", "required")
 	}
 	return affected(db.w.ExecContext(ctx, `UPDATE accounts SET secret = $3, status = $4, handle = CASE WHEN $5 = '' THEN handle ELSE $5 END,
-		remote_id = CASE WHEN $6 = '' THEN remote_id ELSE $6 END, token_expires_at = $7, checked_at = $8, last_error = '', warned_at = NULL
+		remote_id = CASE WHEN $6 = '' THEN remote_id ELSE $6 END, token_expires_at = $7, checked_at = $8, last_error = '', warned_at = NULL,
+		no_api = FALSE
 		WHERE id = $1 AND org_id = $2`,
 		id, orgID, secret, soroe.AccountOK, strings.TrimSpace(handle), h.RemoteID, tsPtr(h.TokenExpiresAt), db.Now()))
 }
@@ -272,7 +273,7 @@ func (db *DB) AccountsToRefresh(ctx context.Context, before time.Time, limit int
 // checked since the given time, least recently checked first, at most
 // limit.
 func (db *DB) AccountsToCheck(ctx context.Context, since time.Time, limit int) ([]int64, error) {
-	return db.ids(ctx, `SELECT id FROM accounts WHERE status = $1 AND network <> $2
+	return db.ids(ctx, `SELECT id FROM accounts WHERE status = $1 AND network <> $2 AND NOT no_api
 		AND (checked_at IS NULL OR checked_at < $3) ORDER BY checked_at IS NOT NULL, checked_at, id LIMIT $4`,
 		soroe.AccountOK, soroe.NetworkManual, ts(since), limit)
 }

@@ -60,7 +60,7 @@ func (db *DB) RecordManual(ctx context.Context, orgID, targetID int64, rawURL st
 // only people can settle would, once there are more than limit of them,
 // starve the ones a check can settle.
 func (db *DB) UnconfirmedToCheck(ctx context.Context, limit int, skipNotes ...string) ([]*soroe.Target, error) {
-	q := "SELECT " + targetCols + " FROM post_targets WHERE state = $1 AND network <> $2"
+	q := "SELECT " + targetCols + " FROM post_targets WHERE state = $1 AND network <> $2 AND account_id NOT IN (SELECT id FROM accounts WHERE no_api)"
 	args := []any{soroe.TargetUnconfirmed, soroe.NetworkManual}
 	for _, n := range skipNotes {
 		args = append(args, n)

@@ -25,6 +25,15 @@ func (h *connections) apiCreate(w http.ResponseWriter, r *http.Request) {
 	if !h.s.decode(w, r, &in) {
 		return
 	}
+	if in.NoAPI {
+		a, err := h.registerNoAPI(r.Context(), who(r).Org.ID, in)
+		if err != nil {
+			h.s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, a)
+		return
+	}
 	conn, err := h.verifyToken(r.Context(), in)
 	var (
 		a       *store.AccountInfo

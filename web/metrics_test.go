@@ -154,3 +154,27 @@ func TestStaffRecordOnlyOwnPosts(t *testing.T) {
 		}
 	})
 }
+
+func TestRegisterAccountWithoutAPI(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		e.api(t, http.MethodPost, "/api/v1/accounts", owner, `{"network":"x","no_api":true}`).problem(t, http.StatusUnprocessableEntity, soroe.EInvalid)
+		e.api(t, http.MethodPost, "/api/v1/accounts", owner, `{"network":"manual","handle":"a","no_api":true}`).problem(t, http.StatusUnprocessableEntity, soroe.EInvalid)
+		e.api(t, http.MethodPost, "/api/v1/accounts", staff, `{"network":"x","handle":"soroe_jp","no_api":true}`).problem(t, http.StatusForbidden, soroe.EForbidden)
+		r := e.api(t, http.MethodPost, "/api/v1/accounts", owner, `{"network":"x","name":"X 公式","handle":"soroe_jp","no_api":true}`)
+		want(t, r, http.StatusCreated)
+		j := r.json(t)
+		if j["no_api"] != true || j["network"] != "x" || j["handle"] != "soroe_jp" {
+			t.Errorf("registered: %s", r)
+		}
+		// The UI form does the same.
+		c := e.loggedIn(t, f.Users[soroe.RoleManager])
+		res := c.post(t, "/accounts", url.Values{"no_api": {"on"}, "network": {"instagram"}, "handle": {"soroe.jp"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("form: %d %s", res.Status, res)
+		}
+		page := c.get(t, "/accounts")
+		if !strings.Contains(page.Body, "API なし") || !strings.Contains(page.Body, "soroe.jp") {
+			t.Errorf("accounts page lacks the no-API account")
+		}
+	})
+}

@@ -53,6 +53,7 @@ func (s *Server) funcs() template.FuncMap {
 		"now":     func() time.Time { return s.now() },
 		"icon":    icon,
 		"inc":     func(i int) int { return i + 1 }, // 0-based offsets shown 1-based
+		"list":    func(xs ...string) []string { return xs },
 		"localInput": func(t *time.Time, o *soroe.Org) string {
 			if t == nil {
 				return ""

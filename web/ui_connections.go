@@ -104,6 +104,30 @@ type tokenInput struct {
 	Handle   string `json:"handle"`
 	Instance string `json:"instance"`
 	Token    string `json:"token"` // Bluesky: the app password
+	// NoAPI registers an account of any network by its handle, without
+	// credentials: its posts are posted by hand and its numbers come from
+	// imports or are typed in. Connecting the API later keeps its history.
+	NoAPI bool `json:"no_api,omitempty"`
+}
+
+// registerNoAPI stores an account without API access.
+func (h *connections) registerNoAPI(ctx context.Context, orgID int64, in tokenInput) (*store.AccountInfo, error) {
+	n := soroe.Network(strings.TrimSpace(in.Network))
+	switch {
+	case !n.Valid() || n == soroe.NetworkManual:
+		return nil, soroe.Invalid("network", "unknown_network")
+	case strings.TrimSpace(in.Handle) == "":
+		return nil, soroe.Invalid("handle", "required")
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = strings.TrimSpace(in.Handle)
+	}
+	a := &soroe.Account{OrgID: orgID, Network: n, Name: name, Handle: in.Handle, Host: in.Instance, Status: soroe.AccountOK, NoAPI: true}
+	if err := h.s.db.CreateAccount(ctx, a, ""); err != nil {
+		return nil, err
+	}
+	return h.s.db.AccountInfoOf(ctx, orgID, a.ID)
 }
 
 // verifyToken checks a token-based connection against its network.
@@ -312,7 +336,16 @@ func (h *connections) formError(w http.ResponseWriter, r *http.Request, err erro
 
 func (h *connections) connectToken(w http.ResponseWriter, r *http.Request) {
 	in := tokenInput{Network: r.PostFormValue("network"), Name: r.PostFormValue("name"), Handle: r.PostFormValue("handle"),
-		Instance: r.PostFormValue("instance"), Token: r.PostFormValue("token")}
+		Instance: r.PostFormValue("instance"), Token: r.PostFormValue("token"), NoAPI: r.PostFormValue("no_api") == "on"}
+	if in.NoAPI {
+		if _, err := h.registerNoAPI(r.Context(), who(r).Org.ID, in); err != nil {
+			h.formError(w, r, err)
+			return
+		}
+		h.s.flash(r, "accounts.flash_registered_no_api")
+		redirect(w, r, "/accounts")
+		return
+	}
 	conn, err := h.verifyToken(r.Context(), in)
 	if err == nil && conn.Network == soroe.NetworkManual && strings.TrimSpace(in.Name) == "" {
 		err = soroe.Invalid("name", "required")

@@ -146,7 +146,7 @@ func actor(ctx context.Context, db *store.DB, org, as string, act soroe.Action) 
 func accountAddCmd(a *app) *cobra.Command {
 	var (
 		net, name, token, instance, handle, as, org string
-		asJSON                                      bool
+		asJSON, noAPI                               bool
 	)
 	cmd := &cobra.Command{
 		Use:   "add",
@@ -154,10 +154,14 @@ func accountAddCmd(a *app) *cobra.Command {
 		Example: `  soroe account add --network mastodon --instance https://mastodon.social --token XXXX --name 公式 --as owner@example.jp
   soroe account add --network bluesky --handle example.bsky.social --token xxxx-xxxx-xxxx-xxxx --as owner@example.jp
   soroe account add --network line --token CHANNEL_ACCESS_TOKEN --name "LINE 公式" --as owner@example.jp
-  soroe account add --network manual --name "Instagram（手動）" --as owner@example.jp`,
+  soroe account add --network manual --name "Instagram（手動）" --as owner@example.jp
+  soroe account add --network x --name "X 公式" --handle soroe_jp --no-api --as owner@example.jp`,
 		Args: cobra.NoArgs,
 		RunE: runE(func(cmd *cobra.Command, _ []string) error {
 			n := soroe.Network(strings.TrimSpace(net))
+			if noAPI {
+				return a.addNoAPI(cmd, n, name, handle, instance, as, org, asJSON)
+			}
 			if !slices.Contains([]soroe.Network{soroe.NetworkMastodon, soroe.NetworkBluesky, soroe.NetworkLINE, soroe.NetworkManual}, n) {
 				return &soroe.Error{Code: soroe.EInvalid, Field: "network",
 					Message: "use mastodon, bluesky, line or manual (X, Facebook, Instagram, Threads and LinkedIn are connected in the web UI)"}
@@ -211,6 +215,7 @@ func accountAddCmd(a *app) *cobra.Command {
 	f.StringVar(&handle, "handle", "", "Bluesky handle (example.bsky.social)")
 	f.StringVar(&as, "as", "", "email of the owner or manager who connects it (required)")
 	f.StringVar(&org, "org", "", "organization ID or exact name (default: the member's only organization)")
+	f.BoolVar(&noAPI, "no-api", false, "register the account by its --handle without API access (any network): posts are posted by hand, numbers come from imports")
 	required(cmd, "network", "as")
 	jsonFlag(cmd, &asJSON)
 	return cmd
@@ -328,4 +333,38 @@ func accountHealth(box *secretbox.Box, baseURL string, demo bool) (*jobs.Account
 		cfg.Mail = m
 	}
 	return cfg, nil
+}
+
+// addNoAPI registers an account of any network without API access.
+func (a *app) addNoAPI(cmd *cobra.Command, n soroe.Network, name, handle, instance, as, org string, asJSON bool) error {
+	if !n.Valid() || n == soroe.NetworkManual {
+		return &soroe.Error{Code: soroe.EInvalid, Field: "network", Message: "use x, instagram, facebook, threads, linkedin, bluesky, mastodon or line with --no-api"}
+	}
+	if strings.TrimSpace(handle) == "" {
+		return &soroe.Error{Code: soroe.EInvalid, Field: "handle", Message: "--no-api needs --handle (the account's name on the network)"}
+	}
+	if strings.TrimSpace(name) == "" {
+		name = strings.TrimSpace(handle)
+	}
+	return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+		o, _, err := actor(ctx, db, org, as, soroe.ActAccountManage)
+		if err != nil {
+			return err
+		}
+		acc := &soroe.Account{OrgID: o.ID, Network: n, Name: name, Handle: strings.TrimSpace(handle), Host: strings.TrimSpace(instance),
+			Status: soroe.AccountOK, NoAPI: true}
+		if err := db.CreateAccount(ctx, acc, ""); err != nil {
+			return err
+		}
+		info, err := db.AccountInfoOf(ctx, o.ID, acc.ID)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return a.printJSON(accountJSON{AccountInfo: info})
+		}
+		fmt.Fprintf(a.stdout, "Registered %s account %d %q (%s) in %q without API access: post by hand and import its exports.\n",
+			info.Network, info.ID, info.Name, orDash(info.Handle), o.Name)
+		return nil
+	})
 }

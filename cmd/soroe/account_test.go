@@ -100,5 +100,17 @@ func TestAccountCommands(t *testing.T) {
 		t.Setenv("SOROE_SECRET_KEY", "")
 		wantErr(t, c.fails("account", "add", "--network", "line", "--token", "line-token", "--as", "owner@example.jp"), soroe.EInvalid, "SOROE_SECRET_KEY")
 		t.Setenv("SOROE_SECRET_KEY", key)
+
+		// Any network without API access, by handle; no secret key needed.
+		t.Setenv("SOROE_SECRET_KEY", "")
+		var noAPI accountJSON
+		c.json(&noAPI, "account", "add", "--network", "x", "--name", "X 公式", "--handle", "soroe_jp", "--no-api", "--as", "owner@example.jp", "--org", "A社", "--json")
+		if !noAPI.NoAPI || noAPI.Network != soroe.NetworkX || noAPI.Handle != "soroe_jp" {
+			t.Errorf("no-api account: %+v", noAPI)
+		}
+		wantErr(t, c.fails("account", "add", "--network", "instagram", "--no-api", "--as", "owner@example.jp"), soroe.EInvalid, "handle")
+		wantErr(t, c.fails("account", "add", "--network", "manual", "--handle", "m", "--no-api", "--as", "owner@example.jp"), soroe.EInvalid, "network")
+		wantErr(t, c.fails("account", "add", "--network", "x", "--handle", "m", "--no-api", "--as", "staff@example.jp"), soroe.EForbidden, "as")
+		t.Setenv("SOROE_SECRET_KEY", key)
 	})
 }
