@@ -28,6 +28,7 @@ func (s *Server) registerMetrics() error {
 		s.api("PATCH /api/v1/accounts/{account}/metrics", config, s.apiSetAccountMetrics),
 		s.ui("POST /posts/{post}/metrics", record, s.postRecordMetrics),
 		s.ui("POST /posts/{post}/metrics/refresh", refresh, s.postRefreshMetrics),
+		s.ui("GET /accounts/{account}", read, s.accountPage),
 		s.ui("POST /accounts/{account}/metrics", config, s.accountMetricsSettings),
 	)
 }

@@ -178,3 +178,47 @@ func TestRegisterAccountWithoutAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestAccountNumbersPage(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		ctx := context.Background()
+		_, _, acc := publishedPost(t, e, f)
+		xa := &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkX, Name: "X 公式", Handle: "soroe_jp"}
+		if err := e.db.CreateAccount(ctx, xa, ""); err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range []int64{1200, 1234} {
+			day := soroe.DateOf(e.db.Now(), f.A.Location()).AddDays(i - 1)
+			if err := e.db.RecordFollowers(ctx, f.A.ID, soroe.FollowerCount{AccountID: acc.ID, Day: string(day), Followers: n, Source: soroe.SourceAPI}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := e.loggedIn(t, f.Users[soroe.RoleExecutive])
+		r := c.get(t, fmt.Sprintf("/accounts/%d", acc.ID))
+		want(t, r, http.StatusOK)
+		for _, s := range []string{"フォロワー数", "1,234", "+34", `role="img"`, "API からの数値取得"} {
+			if !strings.Contains(r.Body, s) && !(s == "1,234" && strings.Contains(r.Body, "1234")) && !(s == "+34" && strings.Contains(r.Body, ": 34")) {
+				t.Errorf("account page lacks %q", s)
+			}
+		}
+		if strings.Contains(r.Body, `name="pull"`) {
+			t.Error("an executive sees the pull setting form")
+		}
+		r = e.api(t, http.MethodGet, fmt.Sprintf("/api/v1/accounts/%d/metrics", xa.ID), owner, nil)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `"billed":true`) {
+			t.Errorf("X cost not billed: %s", r.Body)
+		}
+		m := e.loggedIn(t, f.Users[soroe.RoleManager])
+		res := m.post(t, fmt.Sprintf("/accounts/%d/metrics", xa.ID), url.Values{})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("turn off: %d", res.Status)
+		}
+		if h, _ := e.db.AccountMetricsHealth(ctx, f.A.ID, xa.ID); h.Pull {
+			t.Error("pulls still on")
+		}
+		if page := m.get(t, fmt.Sprintf("/accounts/%d", xa.ID)); !strings.Contains(page.Body, "オフ") {
+			t.Errorf("page does not say off")
+		}
+	})
+}

@@ -138,3 +138,46 @@ func (s *Server) metricsChart(l string, tm *targetMetricsOut) template.HTML {
 	}
 	return template.HTML(c.SVG()) //nolint:gosec // chart escapes every text it draws
 }
+
+// accountPageData is an account's page: followers per day (chart and
+// table), pull health and schedule, the estimated monthly cost of the
+// schedule, and its pull setting.
+type accountPageData struct {
+	Account   *soroe.Account
+	Numbers   *accountMetricsOut
+	Chart     template.HTML
+	CanConfig bool
+	Days      int
+	Change    *int64 // followers gained over the period
+}
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "account")
+	if s.failed(w, r, err) {
+		return
+	}
+	ctx, who := r.Context(), who(r)
+	a, err := s.db.Account(ctx, who.Org.ID, id)
+	if s.failed(w, r, err) {
+		return
+	}
+	const days = 90
+	out, err := s.accountMetrics(r, id, days)
+	if s.failed(w, r, err) {
+		return
+	}
+	d := &accountPageData{Account: a, Numbers: out, Days: days, CanConfig: soroe.Can(who.Role, soroe.ActMetricsConfig)}
+	l := lang(r)
+	if n := len(out.Followers); n > 0 {
+		series := chart.Series{Name: s.cat.T(l, "metrics.followers")}
+		loc := who.Org.Location()
+		for _, f := range out.Followers {
+			series.Points = append(series.Points, chart.Point{At: soroe.Date(f.Day).Time(loc), Value: float64(f.Followers)})
+		}
+		c := chart.Line{Title: s.cat.T(l, "metrics.followers_chart", "Days", days), Desc: s.cat.T(l, "metrics.chart_desc"), Series: []chart.Series{series}, Height: 200}
+		d.Chart = template.HTML(c.SVG()) //nolint:gosec // chart escapes every text it draws
+		ch := out.Followers[n-1].Followers - out.Followers[0].Followers
+		d.Change = &ch
+	}
+	s.render(w, http.StatusOK, "account_numbers", s.newPage(w, r, "metrics.account_title", d))
+}
