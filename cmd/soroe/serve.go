@@ -151,6 +151,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		if err := demo.SeedPosts(ctx, db, demoOrg); err != nil {
 			return err
 		}
+		if err := demo.SeedMetrics(ctx, db, demoOrg); err != nil {
+			return err
+		}
 	}
 	runner, err := jobs.New(db, jcfg)
 	if err != nil {
