@@ -58,7 +58,7 @@ type kpiProgressJSON struct {
 
 // goalProgress computes a goal's KPIs' progress on today.
 func goalProgress(ctx context.Context, db *store.DB, g *soroe.Goal, today soroe.Date) (*goalJSON, error) {
-	entries, err := db.KPIEntries(ctx, g.OrgID, g.ID)
+	entries, err := db.KPIValues(ctx, g)
 	if err != nil {
 		return nil, err
 	}
