@@ -235,7 +235,9 @@ func Explain(r Result, lang string) []string {
 	return lines
 }
 
-func trimFloat(f float64) string { return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", f), "0"), ".") }
+func trimFloat(f float64) string {
+	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", f), "0"), ".")
+}
 
 var metricNames = map[string][2]string{
 	"likes": {"いいね", "likes"}, "replies": {"返信", "replies"}, "reposts": {"リポスト", "reposts"}, "quotes": {"引用", "quotes"},

@@ -542,7 +542,7 @@ func (r *recorder) record(ctx context.Context, in MetricInput) (bool, error) {
 		}
 		args := append([]any{s.latestID, s.encodeUnavailable(), ptrArg(exp), kind, ptrArg(eng), at}, s.args()...)
 		if _, err := r.tx.ExecContext(ctx, `UPDATE metric_latest SET unavailable = $2, exposure = $3, exposure_kind = $4,
-			engagement = $5, captured_at = $6`+set.String()+" WHERE id = $1", args...); err != nil {
+			engagement = $5, captured_at = $6, scored_at = NULL`+set.String()+" WHERE id = $1", args...); err != nil {
 			return false, err
 		}
 	}

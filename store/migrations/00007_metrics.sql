@@ -116,8 +116,10 @@ CREATE TABLE metric_latest (
 	score          INTEGER,
 	score_version  INTEGER NOT NULL DEFAULT 0,
 	score_detail   TEXT NOT NULL DEFAULT '',
+	scored_at      {{.TS}},           -- NULL: to be scored (again)
 	CHECK ((target_id IS NULL) <> (external_id IS NULL))
 );
+CREATE INDEX metric_latest_unscored ON metric_latest (captured_at) WHERE scored_at IS NULL;
 CREATE INDEX metric_latest_org ON metric_latest (org_id, published_at);
 CREATE INDEX metric_latest_account ON metric_latest (account_id, published_at);
 
