@@ -18,6 +18,7 @@ const (
 	MetricsDispatchKind = "soroe_metrics_dispatch"
 	MetricsPullKind     = "soroe_metrics_pull"
 	MetricsRefreshKind  = "soroe_metrics_refresh"
+	MetricsScoreKind    = "soroe_metrics_score"
 )
 
 // MetricsConfig turns metric pulls on (Puller set).
@@ -28,6 +29,34 @@ type MetricsConfig struct {
 	DispatchEvery time.Duration
 	// Batch bounds the accounts one dispatch enqueues (default 200).
 	Batch int
+	// ScoreEvery is how often posts with new numbers are scored (default
+	// 1 minute); scoring runs whether pulls are on or not (imports and
+	// numbers typed in are scored too).
+	ScoreEvery time.Duration
+}
+
+// MetricsScoreArgs are the (empty) arguments of the periodic scorer.
+type MetricsScoreArgs struct{}
+
+// Kind implements river.JobArgs.
+func (MetricsScoreArgs) Kind() string { return MetricsScoreKind }
+
+type metricsScoreWorker struct {
+	river.WorkerDefaults[MetricsScoreArgs]
+	db  *store.DB
+	log *slog.Logger
+}
+
+func (w *metricsScoreWorker) Work(ctx context.Context, job *river.Job[MetricsScoreArgs]) error {
+	for {
+		n, err := measure.ScoreDue(ctx, w.db, w.db.Now(), 500)
+		if err != nil || n < 500 {
+			if n > 0 {
+				w.log.InfoContext(ctx, "jobs: posts scored", "posts", n, "job_id", job.ID)
+			}
+			return err
+		}
+	}
 }
 
 const (
@@ -60,21 +89,28 @@ type MetricsRefreshArgs struct {
 func (MetricsRefreshArgs) Kind() string { return MetricsRefreshKind }
 
 func metricsJobs(c MetricsConfig) []*river.PeriodicJob {
+	scoreEvery := cmp.Or(c.ScoreEvery, time.Minute)
+	jobs := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(scoreEvery),
+		func() (river.JobArgs, *river.InsertOpts) {
+			return MetricsScoreArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: max(scoreEvery, time.Second)}}
+		},
+		&river.PeriodicJobOpts{ID: MetricsScoreKind, RunOnStart: true})}
 	if c.Puller == nil {
-		return nil
+		return jobs
 	}
 	every := cmp.Or(c.DispatchEvery, defaultMetricsEvery)
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
+	return append(jobs, river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) {
 			return MetricsDispatchArgs{}, &river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: max(every, time.Second)}}
 		},
-		&river.PeriodicJobOpts{ID: MetricsDispatchKind, RunOnStart: true})}
+		&river.PeriodicJobOpts{ID: MetricsDispatchKind, RunOnStart: true}))
 }
 
 func addMetricsWorkers(w *river.Workers, r *Runner) {
 	river.AddWorker(w, &metricsDispatchWorker{r: r, db: r.db, c: r.metrics, log: r.log})
 	river.AddWorker(w, &metricsPullWorker{c: r.metrics, log: r.log})
 	river.AddWorker(w, &metricsRefreshWorker{c: r.metrics})
+	river.AddWorker(w, &metricsScoreWorker{db: r.db, log: r.log})
 }
 
 type metricsDispatchWorker struct {

@@ -93,14 +93,17 @@ func (s *Server) loadPostMetrics(r *http.Request, v *postView) (*postMetricsView
 // scoreLines reads the plain-language breakdown stored with a score:
 // {"ja": [...], "en": [...]}.
 func scoreLines(raw json.RawMessage, l string) []string {
-	var by map[string][]string
+	var by struct {
+		JA []string `json:"ja"`
+		EN []string `json:"en"`
+	}
 	if json.Unmarshal(raw, &by) != nil {
 		return nil
 	}
-	if lines, ok := by[l]; ok {
-		return lines
+	if l == soroe.LangJA {
+		return by.JA
 	}
-	return by["en"]
+	return by.EN
 }
 
 // metricsChart draws the target's most telling numbers over time: up to
