@@ -50,6 +50,8 @@ type Config struct {
 	Publish PublishConfig
 	// Accounts turns the account health job on (see AccountsConfig).
 	Accounts *AccountsConfig
+	// Notify turns delivery to webhooks on (see NotifyConfig).
+	Notify *NotifyConfig
 }
 
 const (
@@ -91,6 +93,7 @@ type Runner struct {
 	materials MaterialProcessor
 	publish   PublishConfig
 	accounts  *AccountsConfig
+	notify    *NotifyConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -99,7 +102,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, notify: cfg.Notify}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -137,6 +140,7 @@ func (r *Runner) workers() *river.Workers {
 	river.AddWorker(w, &materialWorker{db: r.db, p: r.materials, log: r.log})
 	addPublishWorkers(w, r)
 	addAccountWorkers(w, r)
+	addNotifyWorkers(w, r)
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -146,7 +150,7 @@ func (r *Runner) workers() *river.Workers {
 func periodicJobs(cfg Config) []*river.PeriodicJob {
 	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}, append(publishJobs(cfg.Publish), accountJobs(cfg.Accounts)...)...)
+	}, append(append(publishJobs(cfg.Publish), accountJobs(cfg.Accounts)...), notifyJobs(cfg.Notify)...)...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.
