@@ -71,6 +71,7 @@ const (
 	ActAccountRead     Action = "account.read"
 	ActAccountManage   Action = "account.manage"
 	ActNotificationOwn Action = "notification.own"
+	ActWebhookManage   Action = "webhook.manage"
 )
 
 // Right is one row of the roles table.
@@ -112,6 +113,7 @@ var Rights = []Right{
 	{ActAccountRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "接続済みの SNS アカウントと状態を見る", "See the connected social accounts and their health"},
 	{ActAccountManage, []Role{RoleOwner, RoleManager}, "SNS アカウントを接続・再接続・解除する", "Connect, reconnect and disconnect social accounts"},
 	{ActNotificationOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分への通知を見る・既読にする", "Read and dismiss own notifications"},
+	{ActWebhookManage, []Role{RoleOwner, RoleManager}, "組織の通知先（Slack・Teams・Webhook）を設定し、テスト送信と送信状況の確認をする", "Set up the organization's notification destinations (Slack, Teams, webhooks), send tests and see how deliveries went"},
 }
 
 // RightFor returns the table row of an action.

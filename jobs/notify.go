@@ -246,7 +246,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	d := deliver.To(hook)
 	d.ID = a.DeliveryID
 	sendErr := w.c.sender().Send(ctx, d, a.Message)
-	if err := RecordDelivery(ctx, w.db, hook, sendErr); err != nil {
+	if err := notify.RecordDelivery(ctx, w.db, hook, sendErr); err != nil {
 		w.log.WarnContext(ctx, "notify: record delivery", "webhook", hook.ID, "err", err)
 	}
 	switch {
@@ -256,26 +256,4 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return river.JobCancel(sendErr)
 	}
 	return sendErr
-}
-
-// RecordDelivery keeps a delivery's outcome on its webhook and, when the
-// webhook has now failed store.WarnAfterFailures times in a row and nobody
-// was told, tells its organization's owners and managers in the app. The
-// web server's "send test" uses it too.
-func RecordDelivery(ctx context.Context, db *store.DB, hook *soroe.Webhook, sendErr error) error {
-	text := ""
-	if sendErr != nil {
-		text = sendErr.Error()
-	}
-	warn, err := db.RecordDelivery(ctx, hook.OrgID, hook.ID, text)
-	if err != nil || !warn {
-		return err
-	}
-	users, err := db.MembersWithRole(ctx, hook.OrgID, soroe.RoleOwner, soroe.RoleManager)
-	if err != nil {
-		return err
-	}
-	_, err = db.Notify(ctx, soroe.Notification{OrgID: hook.OrgID, Kind: soroe.NotifyWebhookFailed,
-		Params: map[string]string{"Webhook": hook.Name, "Error": text}}, false, users...)
-	return err
 }

@@ -7,6 +7,7 @@
 package notify
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -102,7 +103,7 @@ func FormatTime(lang string, t time.Time) string {
 func Href(kind string, postID, accountID *int64) string {
 	switch {
 	case kind == soroe.NotifyWebhookFailed:
-		return "/settings/webhooks"
+		return "/org/webhooks"
 	case postID != nil:
 		return "/posts/" + strconv.FormatInt(*postID, 10)
 	case accountID != nil:
@@ -121,6 +122,42 @@ func Message(cat *i18n.Catalog, org *soroe.Org, baseURL string, e *store.NotifyE
 		LinkText: cat.T(lang, "notify.open_in_soroe"), At: e.CreatedAt}
 	if baseURL != "" {
 		m.Link = strings.TrimRight(baseURL, "/") + Href(e.Kind, e.PostID, e.AccountID)
+	}
+	return m
+}
+
+// RecordDelivery keeps a delivery's outcome on its webhook and, when the
+// webhook has now failed store.WarnAfterFailures times in a row and nobody
+// was told, tells its organization's owners and managers in the app (one
+// notification per run of failures, never sent to the webhooks
+// themselves). The delivery job and the settings page's "send test" use it.
+func RecordDelivery(ctx context.Context, db *store.DB, hook *soroe.Webhook, sendErr error) error {
+	text := ""
+	if sendErr != nil {
+		text = sendErr.Error()
+	}
+	warn, err := db.RecordDelivery(ctx, hook.OrgID, hook.ID, text)
+	if err != nil || !warn {
+		return err
+	}
+	users, err := db.MembersWithRole(ctx, hook.OrgID, soroe.RoleOwner, soroe.RoleManager)
+	if err != nil {
+		return err
+	}
+	_, err = db.Notify(ctx, soroe.Notification{OrgID: hook.OrgID, Kind: soroe.NotifyWebhookFailed,
+		Params: map[string]string{"Webhook": hook.Name, "Error": text}}, false, users...)
+	return err
+}
+
+// TestMessage is what the settings page's "send test" sends, in the
+// organization's language.
+func TestMessage(cat *i18n.Catalog, org *soroe.Org, baseURL string, hook *soroe.Webhook, at time.Time) deliver.Message {
+	lang := i18n.Lang(org.Lang)
+	m := deliver.Message{Event: soroe.EventTest, OrgID: org.ID, Title: cat.T(lang, "notify.test_title"),
+		Summary:  cat.T(lang, "notify.test_summary", "Webhook", hook.Name, "Org", org.Name),
+		LinkText: cat.T(lang, "notify.open_in_soroe"), At: at}
+	if baseURL != "" {
+		m.Link = strings.TrimRight(baseURL, "/") + "/org/webhooks"
 	}
 	return m
 }
