@@ -342,6 +342,7 @@ func TestWebhookSSRF(t *testing.T) {
 		id := int64(r.json(t)["id"].(float64))
 		r = e.api(t, "POST", fmt.Sprintf("/api/v1/webhooks/%d/test", id), tok, `{}`)
 		want(t, r, http.StatusOK)
+		loadOpenAPI(t).checkResponse(t, "POST /api/v1/webhooks/{webhook}/test", r)
 		m := r.json(t)
 		if m["ok"] != false || !strings.Contains(fmt.Sprint(m["error"]), "address not allowed") {
 			t.Errorf("test to loopback: %v", m)
@@ -362,6 +363,8 @@ func TestWebhookAPI(t *testing.T) {
 		r := e.api(t, "POST", "/api/v1/webhooks", tok, map[string]any{"name": "基幹システム", "kind": "generic",
 			"url": "https://erp.example.jp/soroe/hook?key=SECRETKEY", "events": []string{"publish_failed", "report"}})
 		want(t, r, http.StatusCreated)
+		d := loadOpenAPI(t)
+		d.checkResponse(t, "POST /api/v1/webhooks", r)
 		m := r.json(t)
 		secret, _ := m["secret"].(string)
 		if !strings.HasPrefix(secret, "whsec_") || m["url_host"] != "erp.example.jp" || strings.Contains(r.Body, "SECRETKEY") {
@@ -370,11 +373,13 @@ func TestWebhookAPI(t *testing.T) {
 		id := int64(m["id"].(float64))
 		r = e.api(t, "GET", "/api/v1/webhooks", tok, nil)
 		want(t, r, http.StatusOK)
+		d.checkResponse(t, "GET /api/v1/webhooks", r)
 		if strings.Contains(r.Body, secret) || strings.Contains(r.Body, "SECRETKEY") || !strings.Contains(r.Body, "基幹システム") {
 			t.Errorf("list: %s", r.Body)
 		}
 		r = e.api(t, "PATCH", fmt.Sprintf("/api/v1/webhooks/%d", id), tok, map[string]any{"enabled": false, "events": []string{"report"}})
 		want(t, r, http.StatusOK)
+		d.checkResponse(t, "PATCH /api/v1/webhooks/{webhook}", r)
 		if m := r.json(t); m["enabled"] != false || fmt.Sprint(m["events"]) != "[report]" {
 			t.Errorf("patch: %s", r.Body)
 		}
