@@ -193,7 +193,10 @@ func (w *notifyDispatchWorker) Work(ctx context.Context, _ *river.Job[NotifyDisp
 			orgs[e.OrgID] = org
 		}
 		m := notify.Message(cat, org, w.c.BaseURL, e)
-		if _, err := Deliver(ctx, w.db, w.r.client, fmt.Sprintf("n%d", e.ID), m); err != nil {
+		// The key names the event; its time too, as SQLite may give a
+		// later event the ID of one deleted.
+		key := fmt.Sprintf("n%d-%d", e.ID, e.CreatedAt.UnixMicro())
+		if _, err := Deliver(ctx, w.db, w.r.client, key, m); err != nil {
 			errs = append(errs, err)
 			continue
 		}
