@@ -41,7 +41,7 @@ type NotifyConfig struct {
 	// Batch bounds the events one dispatch handles (default 200).
 	Batch int
 	// MaxAttempts bounds the tries of one delivery (default 10: with the
-	// default backoff, about 2.8 hours in all).
+	// default backoff, about 1.4 hours in all).
 	MaxAttempts int
 	// Backoff is the wait before retry n (n ≥ 1); DeliverBackoff when nil.
 	Backoff func(attempt int) time.Duration
