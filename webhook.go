@@ -44,8 +44,9 @@ type Webhook struct {
 	OrgID   int64       `json:"org_id"`
 	Name    string      `json:"name"`
 	Kind    WebhookKind `json:"kind"`
-	URL     string      `json:"-"` // a secret itself for Slack and Teams: shown only as URLHost
-	Secret  string      `json:"-"` // the generic kind's signing key; shown once, at creation
+	URL     string      `json:"-"` // a secret itself for Slack and Teams: shown only as Host; sealed in the store
+	Host    string      `json:"-"` // the URL's host, safe to show (URLHost)
+	Secret  string      `json:"-"` // the generic kind's signing key; shown once, at creation; sealed in the store
 	Events  []string    `json:"events"`
 	Enabled bool        `json:"enabled"`
 	// The last delivery: when, whether it succeeded and the error if not;
@@ -62,6 +63,9 @@ type Webhook struct {
 
 // URLHost is the host the webhook posts to, safe to show.
 func (w *Webhook) URLHost() string {
+	if w.Host != "" {
+		return w.Host
+	}
 	u, err := url.Parse(w.URL)
 	if err != nil {
 		return ""
@@ -80,13 +84,9 @@ func (w *Webhook) Wants(event string) bool {
 // display order). Whether the URL's address is public is checked when it
 // is dialled (package deliver).
 func (w *Webhook) Validate() error {
-	w.Name = strings.TrimSpace(w.Name)
 	w.URL = strings.TrimSpace(w.URL)
-	if w.Name == "" {
-		return Invalid("name", "required")
-	}
-	if len([]rune(w.Name)) > 100 {
-		return Invalid("name", "too_long")
+	if err := w.ValidateSettings(); err != nil {
+		return err
 	}
 	if !slices.Contains(WebhookKinds, w.Kind) {
 		return Invalid("kind", "webhook_kind")
@@ -94,6 +94,19 @@ func (w *Webhook) Validate() error {
 	u, err := url.Parse(w.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || u.User != nil || len(w.URL) > 2000 {
 		return Invalid("url", "webhook_url")
+	}
+	return nil
+}
+
+// ValidateSettings checks and tidies what may change after creation: the
+// name and the events.
+func (w *Webhook) ValidateSettings() error {
+	w.Name = strings.TrimSpace(w.Name)
+	if w.Name == "" {
+		return Invalid("name", "required")
+	}
+	if len([]rune(w.Name)) > 100 {
+		return Invalid("name", "too_long")
 	}
 	var events []string
 	for _, e := range WebhookEvents {

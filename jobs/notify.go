@@ -15,6 +15,7 @@ import (
 	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/i18n"
 	"github.com/soroe/soroe/notify"
+	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 )
 
@@ -47,6 +48,8 @@ type NotifyConfig struct {
 	Backoff func(attempt int) time.Duration
 	// Catalog renders the messages; i18n.Default() when nil.
 	Catalog *i18n.Catalog
+	// Box opens webhook URLs and secrets sealed with SOROE_SECRET_KEY.
+	Box *secretbox.Box
 }
 
 const (
@@ -246,16 +249,18 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	if !hook.Enabled && a.Message.Event != soroe.EventTest {
 		return river.JobCancel(errors.New("webhook disabled"))
 	}
-	d := deliver.To(hook)
+	d, sendErr := notify.Destination(w.c.Box, hook)
 	d.ID = a.DeliveryID
-	sendErr := w.c.sender().Send(ctx, d, a.Message)
+	if sendErr == nil {
+		sendErr = w.c.sender().Send(ctx, d, a.Message)
+	}
 	if err := notify.RecordDelivery(ctx, w.db, hook, sendErr); err != nil {
 		w.log.WarnContext(ctx, "notify: record delivery", "webhook", hook.ID, "err", err)
 	}
 	switch {
 	case sendErr == nil:
 		return nil
-	case deliver.Permanent(sendErr):
+	case deliver.Permanent(sendErr), errors.Is(sendErr, notify.ErrSealed):
 		return river.JobCancel(sendErr)
 	}
 	return sendErr

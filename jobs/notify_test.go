@@ -101,7 +101,7 @@ func TestDeliveryThroughRiver(t *testing.T) {
 			t.Cleanup(ts.Close)
 			hook := &soroe.Webhook{OrgID: org.ID, Name: "基幹", Kind: soroe.WebhookGeneric, URL: ts.URL + "/hook", Secret: rc.secret,
 				Events: []string{soroe.NotifyReconnect}, Enabled: true, CreatedBy: owner.ID}
-			if err := db.CreateWebhook(ctx, hook); err != nil {
+			if err := db.CreateWebhook(ctx, hook, nil); err != nil {
 				t.Fatal(err)
 			}
 			r, err := jobs.New(db, jobs.Config{Logger: slog.New(slog.DiscardHandler), FetchPollInterval: 50 * time.Millisecond, TestOnly: true,
@@ -212,7 +212,7 @@ func TestDeliverReport(t *testing.T) {
 		}
 		for _, ev := range [][]string{{soroe.EventReport}, {soroe.NotifyApproved}, {soroe.EventReport, soroe.NotifyRejected}} {
 			if err := db.CreateWebhook(ctx, &soroe.Webhook{OrgID: org.ID, Name: "h", Kind: soroe.WebhookSlack, URL: "https://hooks.example.jp/x",
-				Events: ev, Enabled: true, CreatedBy: owner.ID}); err != nil {
+				Events: ev, Enabled: true, CreatedBy: owner.ID}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -8,6 +8,8 @@ package notify
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/i18n"
+	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 )
 
@@ -160,4 +163,45 @@ func TestMessage(cat *i18n.Catalog, org *soroe.Org, baseURL string, hook *soroe.
 		m.Link = strings.TrimRight(baseURL, "/") + "/org/webhooks"
 	}
 	return m
+}
+
+// webhookAD binds a sealed webhook URL or secret to its organization.
+func webhookAD(orgID int64) string { return "webhook:" + strconv.FormatInt(orgID, 10) }
+
+// Sealer returns what store.DB.CreateWebhook seals a webhook's URL and
+// secret with for an organization, or nil (kept in clear) without a box.
+func Sealer(box *secretbox.Box, orgID int64) func(string) (string, error) {
+	if box == nil {
+		return nil
+	}
+	return func(s string) (string, error) { return box.SealString(s, webhookAD(orgID)) }
+}
+
+// ErrSealed is returned for a webhook sealed with a secret key this server
+// does not have.
+var ErrSealed = errors.New("notify: the webhook's URL is sealed and SOROE_SECRET_KEY is not set or has changed")
+
+// Destination is where a stored webhook posts: its URL and secret opened
+// with box when they were sealed.
+func Destination(box *secretbox.Box, hook *soroe.Webhook) (deliver.Destination, error) {
+	open := func(s string) (string, error) {
+		if !strings.HasPrefix(s, "v1:") {
+			return s, nil // kept in clear (no key when it was made)
+		}
+		if box == nil {
+			return "", ErrSealed
+		}
+		pt, err := box.OpenString(s, webhookAD(hook.OrgID))
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", ErrSealed, err)
+		}
+		return pt, nil
+	}
+	d := deliver.To(hook)
+	var err error
+	if d.URL, err = open(hook.URL); err != nil {
+		return d, err
+	}
+	d.Secret, err = open(hook.Secret)
+	return d, err
 }

@@ -67,7 +67,7 @@ func TestNotifyTellsWhatAbout(t *testing.T) {
 			{Name: "失敗だけ", Kind: soroe.WebhookGeneric, Events: []string{soroe.NotifyPublishFailed}, Enabled: true},
 		} {
 			h.OrgID, h.CreatedBy, h.URL = f.org.ID, f.owner.ID, fmt.Sprintf("https://hooks.example.jp/%d", i)
-			if err := db.CreateWebhook(ctx, h); err != nil {
+			if err := db.CreateWebhook(ctx, h, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -140,11 +140,15 @@ func TestWebhookStore(t *testing.T) {
 		f := newWorkflowFixture(t, db)
 		h := &soroe.Webhook{OrgID: f.org.ID, Name: " 広報チャンネル ", Kind: soroe.WebhookGeneric, URL: "https://erp.example.jp/hook",
 			Secret: "whsec_x", Events: []string{soroe.EventReport, soroe.NotifyReviewRequest, soroe.EventReport}, Enabled: true, CreatedBy: f.pr.ID}
-		if err := db.CreateWebhook(ctx, h); err != nil {
+		seal := func(s string) (string, error) { return "v1:" + strings.ToUpper(s), nil }
+		if err := db.CreateWebhook(ctx, h, seal); err != nil {
 			t.Fatal(err)
 		}
+		if h.URL != "https://erp.example.jp/hook" || h.Secret != "whsec_x" {
+			t.Errorf("the caller's copy was sealed: %+v", h)
+		}
 		got, err := db.Webhook(ctx, f.org.ID, h.ID)
-		if err != nil || got.Name != "広報チャンネル" || got.Secret != "whsec_x" || got.URLHost() != "erp.example.jp" ||
+		if err != nil || got.Name != "広報チャンネル" || got.Secret != "v1:WHSEC_X" || got.URL != "v1:HTTPS://ERP.EXAMPLE.JP/HOOK" || got.URLHost() != "erp.example.jp" ||
 			strings.Join(got.Events, ",") != "review_request,report" || got.LastAt != nil || got.LastOK != nil || !got.Wants(soroe.EventReport) ||
 			got.Wants(soroe.NotifyApproved) || !got.Wants(soroe.EventTest) {
 			t.Fatalf("stored %+v %v", got, err)
@@ -168,7 +172,7 @@ func TestWebhookStore(t *testing.T) {
 			{Name: "x", Kind: soroe.WebhookSlack, URL: "https://example.jp", Events: []string{"all"}},
 		} {
 			bad.OrgID, bad.CreatedBy = f.org.ID, f.pr.ID
-			if err := db.CreateWebhook(ctx, bad); soroe.ErrorCode(err) != soroe.EInvalid {
+			if err := db.CreateWebhook(ctx, bad, nil); soroe.ErrorCode(err) != soroe.EInvalid {
 				t.Errorf("%+v: %v", bad, err)
 			}
 		}
@@ -206,15 +210,15 @@ func TestWebhookStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ = db.Webhook(ctx, f.org.ID, h.ID)
-		if got.Name != "停止" || got.Enabled || got.URL != "https://erp.example.jp/hook" || got.Wants(soroe.NotifyRejected) {
+		if got.Name != "停止" || got.Enabled || got.URL != "v1:HTTPS://ERP.EXAMPLE.JP/HOOK" || got.Wants(soroe.NotifyRejected) {
 			t.Errorf("updated %+v", got)
 		}
 		for i := 1; i < soroe.MaxWebhooks; i++ {
-			if err := db.CreateWebhook(ctx, &soroe.Webhook{OrgID: f.org.ID, Name: "n", Kind: soroe.WebhookSlack, URL: "https://example.jp/", CreatedBy: f.pr.ID}); err != nil {
+			if err := db.CreateWebhook(ctx, &soroe.Webhook{OrgID: f.org.ID, Name: "n", Kind: soroe.WebhookSlack, URL: "https://example.jp/", CreatedBy: f.pr.ID}, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := db.CreateWebhook(ctx, &soroe.Webhook{OrgID: f.org.ID, Name: "n", Kind: soroe.WebhookSlack, URL: "https://example.jp/", CreatedBy: f.pr.ID}); soroe.ErrorMessage(err) != "too_many_webhooks" {
+		if err := db.CreateWebhook(ctx, &soroe.Webhook{OrgID: f.org.ID, Name: "n", Kind: soroe.WebhookSlack, URL: "https://example.jp/", CreatedBy: f.pr.ID}, nil); soroe.ErrorMessage(err) != "too_many_webhooks" {
 			t.Errorf("over the bound: %v", err)
 		}
 		if err := db.DeleteWebhook(ctx, f.org.ID, h.ID); err != nil {

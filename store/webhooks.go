@@ -10,14 +10,14 @@ import (
 	"github.com/soroe/soroe"
 )
 
-const webhookCols = "id, org_id, name, kind, url, secret, events, enabled, last_at, last_ok, last_error, failures, warned_at, created_by, created_at"
+const webhookCols = "id, org_id, name, kind, url, url_host, secret, events, enabled, last_at, last_ok, last_error, failures, warned_at, created_by, created_at"
 
 func scanWebhook(row interface{ Scan(...any) error }) (*soroe.Webhook, error) {
 	var w soroe.Webhook
 	var events string
 	var lastAt, warned sql.NullTime
 	var lastOK sql.NullBool
-	if err := row.Scan(&w.ID, &w.OrgID, &w.Name, &w.Kind, &w.URL, &w.Secret, &events, &w.Enabled, &lastAt, &lastOK,
+	if err := row.Scan(&w.ID, &w.OrgID, &w.Name, &w.Kind, &w.URL, &w.Host, &w.Secret, &events, &w.Enabled, &lastAt, &lastOK,
 		&w.LastError, &w.Failures, &warned, &w.CreatedBy, &w.CreatedAt); err != nil {
 		return nil, notFound(err)
 	}
@@ -33,10 +33,25 @@ func scanWebhook(row interface{ Scan(...any) error }) (*soroe.Webhook, error) {
 }
 
 // CreateWebhook stores a new webhook (validated) of an organization, at
-// most soroe.MaxWebhooks of them.
-func (db *DB) CreateWebhook(ctx context.Context, w *soroe.Webhook) error {
+// most soroe.MaxWebhooks of them. seal, when not nil, seals the URL and
+// the secret before they are written (w keeps them in clear, for the
+// reply that shows the secret once); read back, they are as written.
+func (db *DB) CreateWebhook(ctx context.Context, w *soroe.Webhook, seal func(string) (string, error)) error {
 	if err := w.Validate(); err != nil {
 		return err
+	}
+	w.Host = w.URLHost()
+	storedURL, storedSecret := w.URL, w.Secret
+	if seal != nil {
+		var err error
+		if storedURL, err = seal(w.URL); err != nil {
+			return err
+		}
+		if w.Secret != "" {
+			if storedSecret, err = seal(w.Secret); err != nil {
+				return err
+			}
+		}
 	}
 	w.CreatedAt = db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -47,9 +62,9 @@ func (db *DB) CreateWebhook(ctx context.Context, w *soroe.Webhook) error {
 		if n >= soroe.MaxWebhooks {
 			return soroe.Invalid("url", "too_many_webhooks")
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO webhooks (org_id, name, kind, url, secret, events, enabled, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			w.OrgID, w.Name, w.Kind, w.URL, w.Secret, strings.Join(w.Events, ","), w.Enabled, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO webhooks (org_id, name, kind, url, url_host, secret, events, enabled, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			w.OrgID, w.Name, w.Kind, storedURL, w.Host, storedSecret, strings.Join(w.Events, ","), w.Enabled, w.CreatedBy, w.CreatedAt).Scan(&w.ID)
 	})
 }
 
@@ -60,8 +75,8 @@ func (db *DB) UpdateWebhook(ctx context.Context, w *soroe.Webhook) error {
 	if err != nil {
 		return err
 	}
-	w.Kind, w.URL = old.Kind, old.URL
-	if err := w.Validate(); err != nil {
+	w.Kind, w.URL, w.Host, w.Secret = old.Kind, old.URL, old.Host, old.Secret
+	if err := w.ValidateSettings(); err != nil {
 		return err
 	}
 	_, err = db.w.ExecContext(ctx, "UPDATE webhooks SET name = $3, events = $4, enabled = $5 WHERE id = $1 AND org_id = $2",

@@ -33,7 +33,7 @@ func init() {
 		h := &soroe.Webhook{OrgID: f.A.ID, Name: fmt.Sprintf("Alpha secret hook %d", n), Kind: soroe.WebhookGeneric,
 			URL: fmt.Sprintf("http://127.0.0.1:9/alpha-hook-%d", n), Secret: fmt.Sprintf("whsec_alpha_%d", n),
 			Events: []string{soroe.NotifyReviewRequest}, Enabled: true, CreatedBy: f.Users[soroe.RoleOwner].ID}
-		if err := e.db.CreateWebhook(ctx, h); err != nil {
+		if err := e.db.CreateWebhook(ctx, h, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.db.Notify(ctx, soroe.Notification{OrgID: f.A.ID, Kind: soroe.NotifyApproved}, false, f.Users[soroe.RoleStaff].ID); err != nil {
@@ -396,5 +396,50 @@ func TestWebhookAPI(t *testing.T) {
 		e.api(t, "GET", fmt.Sprintf("/api/v1/webhooks/%d", id), other, nil).problem(t, http.StatusNotFound, soroe.ENotFound)
 		want(t, e.api(t, "DELETE", fmt.Sprintf("/api/v1/webhooks/%d", id), tok, nil), http.StatusNoContent)
 		e.api(t, "GET", fmt.Sprintf("/api/v1/webhooks/%d", id), tok, nil).problem(t, http.StatusNotFound, soroe.ENotFound)
+	})
+}
+
+// TestWebhookSealed: with SOROE_SECRET_KEY, a webhook's URL and secret are
+// sealed in the database and opened to deliver.
+func TestWebhookSealed(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock, withSecrets(t), func(c *Config) { c.Fetch = material.FetchOptions{AllowPrivate: true} })
+		sc := newNotifyScene(t, e)
+		ctx := context.Background()
+		var sig string
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			sig = r.Header.Get(deliver.HeaderSignature)
+			_ = b
+		}))
+		t.Cleanup(ts.Close)
+		tok := e.token(t, sc.f.A, sc.manager)
+		r := e.api(t, "POST", "/api/v1/webhooks", tok, map[string]any{"name": "基幹", "kind": "generic", "url": ts.URL + "/hook/TOPSECRET"})
+		want(t, r, http.StatusCreated)
+		m := r.json(t)
+		id, secret := int64(m["id"].(float64)), m["secret"].(string)
+		var rawURL, rawSecret, host string
+		if err := db.Writer().QueryRowContext(ctx, "SELECT url, secret, url_host FROM webhooks WHERE id = $1", id).Scan(&rawURL, &rawSecret, &host); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(rawURL, "v1:") || strings.Contains(rawURL, "TOPSECRET") || !strings.HasPrefix(rawSecret, "v1:") ||
+			strings.Contains(rawSecret, secret) || !strings.HasPrefix(host, "127.0.0.1:") {
+			t.Errorf("stored url %q secret %q host %q", rawURL, rawSecret, host)
+		}
+		r = e.api(t, "POST", fmt.Sprintf("/api/v1/webhooks/%d/test", id), tok, `{}`)
+		want(t, r, http.StatusOK)
+		if m := r.json(t); m["ok"] != true {
+			t.Fatalf("test: %s", r.Body)
+		}
+		if !strings.HasPrefix(sig, "t=") {
+			t.Errorf("signature %q", sig)
+		}
+		// Without the key, the sealed URL cannot be used, and says why.
+		e2 := newEnv(t, db, clock, func(c *Config) { c.Fetch = material.FetchOptions{AllowPrivate: true} })
+		r = e2.api(t, "POST", fmt.Sprintf("/api/v1/webhooks/%d/test", id), tok, `{}`)
+		want(t, r, http.StatusOK)
+		if m := r.json(t); m["ok"] != false || !strings.Contains(fmt.Sprint(m["error"]), "SOROE_SECRET_KEY") {
+			t.Errorf("test without the key: %s", r.Body)
+		}
 	})
 }

@@ -136,7 +136,7 @@ func (s *Server) newWebhook(ctx context.Context, h *soroe.Webhook) error {
 	if h.Kind == soroe.WebhookGeneric {
 		h.Secret = deliver.NewSecret()
 	}
-	return s.db.CreateWebhook(ctx, h)
+	return s.db.CreateWebhook(ctx, h, notify.Sealer(s.cfg.Secrets, h.OrgID))
 }
 
 func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request) {
@@ -194,9 +194,11 @@ func (s *Server) sendTest(ctx context.Context, org *soroe.Org, hid int64) (*soro
 	if err != nil {
 		return nil, nil, err
 	}
-	d := deliver.To(h)
+	d, sendErr := notify.Destination(s.cfg.Secrets, h)
 	d.ID = fmt.Sprintf("test-%d-%d", h.ID, s.now().UnixNano())
-	sendErr := s.cfg.Deliver.Send(ctx, d, notify.TestMessage(s.cat, org, s.cfg.BaseURL, h, s.now()))
+	if sendErr == nil {
+		sendErr = s.cfg.Deliver.Send(ctx, d, notify.TestMessage(s.cat, org, s.cfg.BaseURL, h, s.now()))
+	}
 	if err := notify.RecordDelivery(ctx, s.db, h, sendErr); err != nil {
 		return nil, nil, err
 	}

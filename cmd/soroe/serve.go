@@ -148,7 +148,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	}
 	// Notifications to the organizations' Slack, Teams and generic
 	// webhooks, behind the same SSRF guard as material fetching.
-	jcfg.Notify = &jobs.NotifyConfig{Sender: deliver.New(deliver.OptionsFromEnv()), BaseURL: strings.TrimRight(o.baseURL, "/")}
+	jcfg.Notify = &jobs.NotifyConfig{Sender: deliver.New(deliver.OptionsFromEnv()), BaseURL: strings.TrimRight(o.baseURL, "/"), Box: box}
 	if o.demo {
 		// The demo's month of posts, on the accounts publishing just
 		// connected (demo.SeedAccounts); seeded once, nothing without them.

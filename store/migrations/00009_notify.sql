@@ -12,7 +12,11 @@ CREATE TABLE webhooks (
 	org_id     BIGINT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE,
 	name       TEXT NOT NULL,
 	kind       TEXT NOT NULL CHECK (kind IN ('slack', 'teams', 'generic')),
+	-- The URL (a secret itself for Slack and Teams) and the generic kind's
+	-- signing key, sealed with SOROE_SECRET_KEY when the server has one;
+	-- url_host is what people are shown.
 	url        TEXT NOT NULL,
+	url_host   TEXT NOT NULL DEFAULT '',
 	secret     TEXT NOT NULL DEFAULT '',
 	-- A comma-separated list of event names (notification kinds, "report").
 	events     TEXT NOT NULL DEFAULT '',
