@@ -36,11 +36,6 @@ func (db *DB) Notify(ctx context.Context, n soroe.Notification, once bool, userI
 	sent := 0
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		sent = 0
-		if n.Kind != soroe.NotifyWebhookFailed {
-			if err := queueEvent(ctx, tx, n, string(params), now); err != nil {
-				return err
-			}
-		}
 		seen := map[int64]bool{}
 		for _, uid := range userIDs {
 			if uid == 0 || seen[uid] {
@@ -67,7 +62,13 @@ func (db *DB) Notify(ctx context.Context, n soroe.Notification, once bool, userI
 			}
 			sent++
 		}
-		return nil
+		// The organization's webhooks hear of it once — unless everyone
+		// it was for had heard already (once), and never of their own
+		// failures.
+		if n.Kind == soroe.NotifyWebhookFailed || (sent == 0 && len(userIDs) > 0) {
+			return nil
+		}
+		return queueEvent(ctx, tx, n, string(params), now)
 	})
 	return sent, err
 }

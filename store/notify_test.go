@@ -108,6 +108,13 @@ func TestNotifyTellsWhatAbout(t *testing.T) {
 		if evs, _ := db.NotifyEvents(ctx, 10); len(evs) != 1 {
 			t.Errorf("%d events after unwanted kinds", len(evs))
 		}
+		// A repeat that everyone has unread already (once) is not news.
+		if n, err := db.Notify(ctx, soroe.Notification{OrgID: f.org.ID, Kind: soroe.NotifyReviewRequest, PostID: &postID}, true, f.pr.ID, f.owner.ID); err != nil || n != 0 {
+			t.Fatalf("repeat: %d, %v", n, err)
+		}
+		if evs, _ := db.NotifyEvents(ctx, 10); len(evs) != 1 {
+			t.Errorf("%d events after a repeat", len(evs))
+		}
 		if err := db.DeleteNotifyEvents(ctx, evs[0].ID); err != nil {
 			t.Fatal(err)
 		}

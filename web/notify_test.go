@@ -443,3 +443,48 @@ func TestWebhookSealed(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyPagesNoRawKeys: the destinations page (with a failed and a
+// fresh destination, and the secret shown once) and the notifications
+// page (with a webhook warning) show no catalog keys, in both languages.
+func TestNotifyPagesNoRawKeys(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock)
+		f := e.fixture(t)
+		ctx := context.Background()
+		hid := mustInt(t, f.Wild["webhook"])
+		for range 3 {
+			if _, err := db.RecordDelivery(ctx, f.A.ID, hid, "HTTP 500"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.Notify(ctx, soroe.Notification{OrgID: f.A.ID, Kind: soroe.NotifyWebhookFailed,
+			Params: map[string]string{"Webhook": "広報", "Error": "HTTP 500"}}, false, f.Users[soroe.RoleManager].ID); err != nil {
+			t.Fatal(err)
+		}
+		raw := regexp.MustCompile(`\b(notify|webhooks|notification|notifications|error)\.[a-z_]+(\.[a-z_]+)?\b`)
+		for _, lang := range []string{"ja", "en"} {
+			u := f.Users[soroe.RoleManager]
+			u.Lang = lang
+			if err := db.UpdateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			c := e.loggedIn(t, u)
+			pages := []*resp{c.get(t, "/org/webhooks"), c.get(t, "/notifications")}
+			pages = append(pages, c.post(t, "/org/webhooks", url.Values{"new": {"1"}, "name": {"JSON"}, "kind": {"generic"},
+				"url": {"https://erp.example.jp/hook"}, "events": {"report"}}))
+			for i, r := range pages {
+				if r.Status != http.StatusOK && r.Status != http.StatusCreated {
+					t.Fatalf("%s page %d: %s", lang, i, r)
+				}
+				main := r.Body[strings.Index(r.Body, "<main"):strings.Index(r.Body, "</main>")]
+				if m := raw.FindString(main); m != "" {
+					t.Errorf("%s page %d shows the key %q", lang, i, m)
+				}
+			}
+			if !strings.Contains(pages[2].Body, "whsec_") || !strings.Contains(pages[0].Body, "HTTP 500") {
+				t.Errorf("%s: the secret or the error is not shown", lang)
+			}
+		}
+	})
+}
