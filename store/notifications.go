@@ -255,3 +255,11 @@ func (db *DB) MembersWithRole(ctx context.Context, orgID int64, roles ...soroe.R
 	}
 	return out, nil
 }
+
+// MarkPostNotificationsRead marks a member's unread notifications about a
+// post read: opening the post is reading them, however one got there.
+func (db *DB) MarkPostNotificationsRead(ctx context.Context, orgID, userID, postID int64) error {
+	_, err := db.w.ExecContext(ctx, "UPDATE notifications SET read_at = $4 WHERE user_id = $1 AND org_id = $2 AND post_id = $3 AND read_at IS NULL",
+		userID, orgID, postID, db.Now())
+	return err
+}

@@ -189,6 +189,12 @@ func TestNotificationsSayWhat(t *testing.T) {
 		if strings.Contains(r.Body, "承認をお願いします") {
 			t.Error("Japanese on the English page")
 		}
+		// Opening the other post directly (from the home page, or a link
+		// in Slack) reads its notification too.
+		want(t, en.get(t, fmt.Sprintf("/posts/%d", p2.ID)), http.StatusOK)
+		if _, unread, _ := db.Notifications(ctx, sc.f.A.ID, sc.manager.ID, 0); unread != 0 {
+			t.Errorf("unread %d after opening the other post", unread)
+		}
 	})
 }
 

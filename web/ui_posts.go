@@ -737,6 +737,13 @@ type commentView struct {
 }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) {
+	// Opening the post reads the reader's notifications about it (from
+	// the bell, the home page or a link in Slack alike).
+	if id, err := pathID(r, "post"); err == nil {
+		if err := s.db.MarkPostNotificationsRead(r.Context(), who(r).Org.ID, who(r).User.ID, id); err != nil {
+			s.log.WarnContext(r.Context(), "notifications: mark read", "post", id, "err", err)
+		}
+	}
 	s.renderPostPage(w, r, http.StatusOK, nil, "", "")
 }
 

@@ -59,8 +59,10 @@ func checkNotifications(t *testing.T, browserCtx context.Context, srv *serveProc
 	if !strings.Contains(loc, "/posts/") && !strings.HasSuffix(loc, "/accounts") {
 		t.Errorf("opening a notification led to %s", loc)
 	}
-	if got := badge(); got != before-1 {
-		t.Errorf("badge %d after opening one, want %d", got, before-1)
+	// One fewer, or more when others were about the same post: opening
+	// the post reads them all.
+	if got := badge(); got >= before {
+		t.Errorf("badge %d after opening one, want less than %d", got, before)
 	}
 	must(t, "back to the list", chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/notifications"),
