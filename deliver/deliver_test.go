@@ -225,3 +225,13 @@ func TestNewSecret(t *testing.T) {
 		t.Errorf("secrets %q %q", a, b)
 	}
 }
+
+func TestMessageText(t *testing.T) {
+	want := "見学会のお知らせ <土曜>\n\n作成: 現場\n型: 社員の一日\n\nSoroe で開く: https://soroe.example.jp/notifications/5\n"
+	if got := message().Text(); got != want {
+		t.Errorf("Text() =\n%s\nwant\n%s", got, want)
+	}
+	if got := (deliver.Message{Title: "t"}).Text(); got != "" {
+		t.Errorf("empty message text %q", got)
+	}
+}

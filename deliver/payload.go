@@ -105,3 +105,31 @@ func GenericPayload(m Message) ([]byte, error) {
 	return json.Marshal(Generic{Event: m.Event, OrgID: m.OrgID, Title: m.Title, Summary: m.Summary,
 		Link: m.Link, Fields: m.Fields, At: m.At.UTC()})
 }
+
+// Text is m as plain text, for an email's body (subject: m.Title): the
+// summary, the fields one per line, and the link.
+func (m Message) Text() string {
+	var b strings.Builder
+	if m.Summary != "" {
+		b.WriteString(m.Summary)
+		b.WriteString("\n\n")
+	}
+	for _, f := range m.Fields {
+		b.WriteString(f.Name)
+		b.WriteString(": ")
+		b.WriteString(f.Value)
+		b.WriteString("\n")
+	}
+	if m.Link != "" {
+		if len(m.Fields) > 0 {
+			b.WriteString("\n")
+		}
+		if m.LinkText != "" {
+			b.WriteString(m.LinkText)
+			b.WriteString(": ")
+		}
+		b.WriteString(m.Link)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
