@@ -76,6 +76,7 @@ const (
 	ActMetricsRecord   Action = "metrics.record"
 	ActMetricsRefresh  Action = "metrics.refresh"
 	ActMetricsConfig   Action = "metrics.configure"
+	ActWebhookManage   Action = "webhook.manage"
 )
 
 // Right is one row of the roles table.
@@ -122,6 +123,7 @@ var Rights = []Right{
 	{ActMetricsRecord, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿の数値を手入力する（現場は自分の投稿のみ）", "Enter a post's numbers by hand (staff: own posts only)"},
 	{ActMetricsRefresh, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿の数値を今すぐ API から取り直す", "Refresh a post's numbers from the API now"},
 	{ActMetricsConfig, []Role{RoleOwner, RoleManager}, "アカウントごとの数値の取得（API の取得スケジュール、API なしの登録）を設定する", "Configure each account's metrics (API pull schedule, accounts without API access)"},
+	{ActWebhookManage, []Role{RoleOwner, RoleManager}, "組織の通知先（Slack・Teams・Webhook）を設定し、テスト送信と送信状況の確認をする", "Set up the organization's notification destinations (Slack, Teams, webhooks), send tests and see how deliveries went"},
 }
 
 // RightFor returns the table row of an action.

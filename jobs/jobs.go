@@ -53,6 +53,8 @@ type Config struct {
 	Accounts *AccountsConfig
 	// Metrics turns metric pulls on (see MetricsConfig).
 	Metrics MetricsConfig
+	// Notify turns delivery to webhooks on (see NotifyConfig).
+	Notify *NotifyConfig
 }
 
 const (
@@ -95,6 +97,7 @@ type Runner struct {
 	publish   PublishConfig
 	accounts  *AccountsConfig
 	metrics   MetricsConfig
+	notify    *NotifyConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -103,7 +106,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, metrics: cfg.Metrics}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, metrics: cfg.Metrics, notify: cfg.Notify}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -142,6 +145,7 @@ func (r *Runner) workers() *river.Workers {
 	addPublishWorkers(w, r)
 	addAccountWorkers(w, r)
 	addMetricsWorkers(w, r)
+	addNotifyWorkers(w, r)
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -151,7 +155,7 @@ func (r *Runner) workers() *river.Workers {
 func periodicJobs(cfg Config) []*river.PeriodicJob {
 	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}, slices.Concat(publishJobs(cfg.Publish), accountJobs(cfg.Accounts), metricsJobs(cfg.Metrics))...)
+	}, slices.Concat(publishJobs(cfg.Publish), accountJobs(cfg.Accounts), metricsJobs(cfg.Metrics), notifyJobs(cfg.Notify))...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.

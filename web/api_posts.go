@@ -516,7 +516,8 @@ func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
 	out := make([]map[string]any, len(ns))
 	for i, v := range s.notificationViews(r, ns) {
 		out[i] = map[string]any{"id": v.ID, "kind": v.Kind, "text": v.Text, "post_id": v.PostID, "account_id": v.AccountID,
-			"params": v.Params, "created_at": v.CreatedAt, "read_at": v.ReadAt}
+			"params": v.Params, "created_at": v.CreatedAt, "read_at": v.ReadAt,
+			"post": v.Post, "details": v.Details, "due": v.Due, "href": v.Target}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": out, "unread": unread})
 }

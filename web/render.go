@@ -136,6 +136,7 @@ var nav = []struct {
 	{"/members", "nav.members", "users", soroe.ActMemberRead},
 	{"/org/profile", "nav.profile", "pen", soroe.ActProfileManage},
 	{"/org/settings", "nav.org_settings", "building", soroe.ActOrgUpdate},
+	{"/org/webhooks", "nav.webhooks", "bell", soroe.ActWebhookManage},
 	{"/settings/tokens", "nav.tokens", "key", soroe.ActTokenOwn},
 }
 

@@ -86,6 +86,9 @@ func expected(rt Route, c caller) (outcome, error) {
 		// The {id} is A's staff's token: a token is its user's alone,
 		// even an owner cannot touch another's.
 		return outNotFound, nil
+	case objects && rt.Action == soroe.ActNotificationOwn && c.role != soroe.RoleStaff:
+		// The {notification} is A's staff's: only its reader opens it.
+		return outNotFound, nil
 	case objects:
 		return outSuccess, nil
 	}

@@ -62,6 +62,7 @@ func (s *Server) register() error {
 		s.registerAccounts(),
 		s.registerImport(),
 		s.registerPosts(),
+		s.registerNotify(),
 		s.registerCalendar(),
 		s.registerMetrics(),
 

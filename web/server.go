@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/i18n"
 	"github.com/soroe/soroe/material"
@@ -56,6 +57,9 @@ type Config struct {
 	// Fetch is how web pages are fetched as material (the SSRF guard's
 	// settings); the zero value refuses private addresses.
 	Fetch material.FetchOptions
+	// Deliver sends the settings page's test messages to webhooks; nil
+	// means deliver.New with Fetch's guard (AllowPrivate alike).
+	Deliver deliver.Sender
 	// Secrets seals network credentials and signs guest-approval links
 	// (SOROE_SECRET_KEY); nil refuses both with a clear message.
 	Secrets *secretbox.Box
@@ -114,6 +118,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Generator == nil {
 		cfg.Generator = generate.NewBuiltin()
+	}
+	if cfg.Deliver == nil {
+		cfg.Deliver = deliver.New(deliver.Options{AllowPrivate: cfg.Fetch.AllowPrivate, Now: cfg.Clock})
 	}
 	if cfg.ProcessMaterial == nil {
 		cfg.ProcessMaterial = func(ctx context.Context, orgID, id int64) error {

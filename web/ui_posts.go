@@ -738,6 +738,13 @@ type commentView struct {
 }
 
 func (s *Server) postPage(w http.ResponseWriter, r *http.Request) {
+	// Opening the post reads the reader's notifications about it (from
+	// the bell, the home page or a link in Slack alike).
+	if id, err := pathID(r, "post"); err == nil {
+		if err := s.db.MarkPostNotificationsRead(r.Context(), who(r).Org.ID, who(r).User.ID, id); err != nil {
+			s.log.WarnContext(r.Context(), "notifications: mark read", "post", id, "err", err)
+		}
+	}
 	s.renderPostPage(w, r, http.StatusOK, nil, "", "")
 }
 
@@ -978,32 +985,6 @@ func (s *Server) recordURL(r *http.Request, postID, targetID int64, raw string) 
 }
 
 // ---- Notifications ----
-
-type notificationView struct {
-	*soroe.Notification
-	Text string
-	Href string
-}
-
-func (s *Server) notificationViews(r *http.Request, ns []*soroe.Notification) []*notificationView {
-	l := lang(r)
-	out := make([]*notificationView, len(ns))
-	for i, n := range ns {
-		args := make([]any, 0, 2*len(n.Params))
-		for k, v := range n.Params {
-			args = append(args, k, v)
-		}
-		v := &notificationView{Notification: n, Text: s.cat.T(l, "notification."+n.Kind, args...)}
-		switch {
-		case n.PostID != nil:
-			v.Href = fmt.Sprintf("/posts/%d", *n.PostID)
-		case n.AccountID != nil:
-			v.Href = "/accounts"
-		}
-		out[i] = v
-	}
-	return out
-}
 
 func (s *Server) notificationList(w http.ResponseWriter, r *http.Request) {
 	id := who(r)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -283,7 +284,8 @@ func (s *Service) notifyStep(ctx context.Context, orgID, postID int64, steps []s
 		}
 	}
 	_, _ = s.DB.Notify(ctx, soroe.Notification{OrgID: orgID, Kind: soroe.NotifyReviewRequest, PostID: &postID,
-		Params: map[string]string{"Step": stepName(steps, i)}}, true, ids...)
+		Params: map[string]string{"Step": stepName(steps, i), store.ParamStepName: steps[i].Name,
+			store.ParamStepNo: strconv.Itoa(i + 1), store.ParamStepCount: strconv.Itoa(len(steps))}}, true, ids...)
 }
 
 func stepName(steps []soroe.ApprovalStep, i int) string {

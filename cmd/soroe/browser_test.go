@@ -177,6 +177,7 @@ func TestBrowserHome(t *testing.T) {
 	}
 	t.Run("english", func(t *testing.T) { checkEnglish(t, browserCtx, srv, artifacts) })
 	t.Run("posts", func(t *testing.T) { checkPosts(t, browserCtx, srv, artifacts) })
+	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/demo"
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/jobs"
@@ -145,6 +146,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if jcfg.Accounts, err = accountHealth(box, o.baseURL, o.demo); err != nil {
 		return err
 	}
+	// Notifications to the organizations' Slack, Teams and generic
+	// webhooks, behind the same SSRF guard as material fetching.
+	jcfg.Notify = &jobs.NotifyConfig{Sender: deliver.New(deliver.OptionsFromEnv()), BaseURL: strings.TrimRight(o.baseURL, "/"), Box: box}
 	if o.demo {
 		// The demo's month of posts, on the accounts publishing just
 		// connected (demo.SeedAccounts); seeded once, nothing without them.

@@ -312,7 +312,8 @@ func (s *Service) notify(ctx context.Context, orgID int64, posts []*soroe.Post) 
 		}
 		postID := p.ID
 		_, _ = s.DB.Notify(ctx, soroe.Notification{OrgID: orgID, Kind: soroe.NotifyReviewRequest, PostID: &postID,
-			Params: map[string]string{"Step": step}}, true, ids...)
+			Params: map[string]string{"Step": step, store.ParamStepName: p.Steps[0].Name,
+				store.ParamStepNo: "1", store.ParamStepCount: strconv.Itoa(len(p.Steps))}}, true, ids...)
 	}
 }
 
