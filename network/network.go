@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -351,4 +352,23 @@ func Count(m soroe.PostMetric, v int64) soroe.Reading { return soroe.Reading{Met
 // NotAvailable is a reading without one, and why.
 func NotAvailable(m soroe.PostMetric, reason string) soroe.Reading {
 	return soroe.Reading{Metric: m, Unavailable: reason}
+}
+
+// EngagementSum is the "engagements" reading of a post whose network gives
+// no figure of its own: the sum of the soroe.EngagementParts among
+// readings that have a value (docs/metrics.md). With none of them
+// available it is not available either, never 0.
+func EngagementSum(readings []soroe.Reading) soroe.Reading {
+	var sum int64
+	found := false
+	for _, r := range readings {
+		if r.Value != nil && slices.Contains(soroe.EngagementParts, r.Metric) {
+			sum += *r.Value
+			found = true
+		}
+	}
+	if !found {
+		return NotAvailable(soroe.PostEngagements, soroe.UnavailableNotGiven)
+	}
+	return Count(soroe.PostEngagements, sum)
 }
