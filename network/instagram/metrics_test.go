@@ -13,31 +13,6 @@ import (
 
 var _ network.MetricsReader = (*instagram.Client)(nil)
 
-func reading(t *testing.T, pm network.PostMetrics, m soroe.PostMetric) soroe.Reading {
-	t.Helper()
-	for _, r := range pm.Readings {
-		if r.Metric == m {
-			return r
-		}
-	}
-	t.Fatalf("no %s reading in %+v", m, pm.Readings)
-	return soroe.Reading{}
-}
-
-func want(t *testing.T, pm network.PostMetrics, m soroe.PostMetric, v int64) {
-	t.Helper()
-	if r := reading(t, pm, m); r.Value == nil || *r.Value != v {
-		t.Errorf("%s = %+v, want %d", m, r, v)
-	}
-}
-
-func unavailable(t *testing.T, pm network.PostMetrics, m soroe.PostMetric, reason string) {
-	t.Helper()
-	if r := reading(t, pm, m); r.Value != nil || r.Unavailable != reason {
-		t.Errorf("%s = %+v (value %v), want not available: %s", m, r, r.Value, reason)
-	}
-}
-
 func publish(t *testing.T, f *nettest.Instagram, c *instagram.Client, a *network.Account, p network.Post) string {
 	t.Helper()
 	pub, err := c.Publish(context.Background(), a, p)
@@ -71,10 +46,10 @@ func TestPostMetrics(t *testing.T) {
 	for m, v := range map[soroe.PostMetric]int64{soroe.PostViews: 1200, soroe.PostReach: 800, soroe.PostLikes: 51,
 		soroe.PostReplies: 4, soroe.PostShares: 3, soroe.PostSaves: 9, soroe.PostFollows: 2, soroe.PostProfileClicks: 11,
 		soroe.PostEngagements: 67} {
-		want(t, pm, m, v)
+		nettest.WantCount(t, pm, m, v)
 	}
 	// Impressions are gone since 2025 and never filled from views.
-	unavailable(t, pm, soroe.PostImpressions, soroe.UnavailableRefused)
+	nettest.WantUnavailable(t, pm, soroe.PostImpressions, soroe.UnavailableRefused)
 	if f.Count("media") != 1 || f.Count("insights") != 1 {
 		t.Fatalf("calls media %d insights %d", f.Count("media"), f.Count("insights"))
 	}
@@ -84,9 +59,9 @@ func TestPostMetrics(t *testing.T) {
 	id2 := publish(t, f, c, a, post("二つ目"))
 	f.SetInsights(id2, map[string]any{"likes": 5, "comments": 1, "saved": 2})
 	pm = read(t, c, a, id2)
-	unavailable(t, pm, soroe.PostViews, soroe.UnavailableNotGiven)
-	unavailable(t, pm, soroe.PostReach, soroe.UnavailableNotGiven)
-	want(t, pm, soroe.PostEngagements, 8)
+	nettest.WantUnavailable(t, pm, soroe.PostViews, soroe.UnavailableNotGiven)
+	nettest.WantUnavailable(t, pm, soroe.PostReach, soroe.UnavailableNotGiven)
+	nettest.WantCount(t, pm, soroe.PostEngagements, 8)
 
 	f.SetFollowers(4321)
 	n, err := c.Followers(context.Background(), a)
@@ -101,20 +76,20 @@ func TestReelsAndRefusedInsights(t *testing.T) {
 	id := publish(t, f, c, a, network.Post{Text: "reel", Media: []network.Media{{ContentType: "video/mp4", Size: 1000, URL: "https://cdn.example.com/v.mp4"}}})
 	f.SetInsights(id, map[string]any{"views": 90, "reach": 70, "likes": 7, "comments": 1, "shares": 0, "saved": 1, "total_interactions": 9})
 	pm := read(t, c, a, id)
-	want(t, pm, soroe.PostViews, 90)
-	want(t, pm, soroe.PostShares, 0) // Instagram's own 0 is kept
-	unavailable(t, pm, soroe.PostFollows, soroe.UnavailableNotGiven)
-	unavailable(t, pm, soroe.PostProfileClicks, soroe.UnavailableNotGiven)
+	nettest.WantCount(t, pm, soroe.PostViews, 90)
+	nettest.WantCount(t, pm, soroe.PostShares, 0) // Instagram's own 0 is kept
+	nettest.WantUnavailable(t, pm, soroe.PostFollows, soroe.UnavailableNotGiven)
+	nettest.WantUnavailable(t, pm, soroe.PostProfileClicks, soroe.UnavailableNotGiven)
 
 	// Without the insights permission the insights are refused, the
 	// media's own counts still read, and engagements is their sum.
 	f.RefuseInsights(&nettest.MetaFailure{Status: 403, Code: 10, Message: "(#10) Application does not have permission for this action"})
 	pm = read(t, c, a, id)
-	unavailable(t, pm, soroe.PostViews, soroe.UnavailableRefused)
-	unavailable(t, pm, soroe.PostReach, soroe.UnavailableRefused)
-	want(t, pm, soroe.PostLikes, 7)
-	want(t, pm, soroe.PostReplies, 1)
-	want(t, pm, soroe.PostEngagements, 8)
+	nettest.WantUnavailable(t, pm, soroe.PostViews, soroe.UnavailableRefused)
+	nettest.WantUnavailable(t, pm, soroe.PostReach, soroe.UnavailableRefused)
+	nettest.WantCount(t, pm, soroe.PostLikes, 7)
+	nettest.WantCount(t, pm, soroe.PostReplies, 1)
+	nettest.WantCount(t, pm, soroe.PostEngagements, 8)
 }
 
 func TestMissingRateLimitAuth(t *testing.T) {
@@ -162,9 +137,9 @@ func TestDeprecatedMetricRefused(t *testing.T) {
 	f.SetInsights(id, map[string]any{"views": 10, "reach": 9, "likes": 1, "saved": 1, "shares": 1, "total_interactions": 3, "follows": 0, "profile_visits": 1})
 	f.DeprecateMetric("reach", "(#100) The reach metric is no longer supported.")
 	pm := read(t, c, a, id)
-	unavailable(t, pm, soroe.PostReach, soroe.UnavailableRefused)
-	want(t, pm, soroe.PostViews, 10)
-	want(t, pm, soroe.PostEngagements, 3)
+	nettest.WantUnavailable(t, pm, soroe.PostReach, soroe.UnavailableRefused)
+	nettest.WantCount(t, pm, soroe.PostViews, 10)
+	nettest.WantCount(t, pm, soroe.PostEngagements, 3)
 	if n := f.Count("insights"); n != 1+7 {
 		t.Fatalf("insights calls %d, want the list then each of 7 alone", n)
 	}
