@@ -36,6 +36,12 @@ type Facebook struct {
 	Uploads    int
 	photos     map[string]*FacebookPhoto
 	failUpload []MetaFailure
+
+	metrics     metaMetrics
+	failMetrics []MetaFailure
+	// MetricsRequests counts metric reads by kind: "post" (post
+	// fields), "insights", "page".
+	MetricsRequests map[string]int
 }
 
 // FacebookPost is a published Page post.
@@ -139,7 +145,8 @@ func (f *Facebook) attached(p map[string]string) ([]*FacebookPhoto, string) {
 // NewFacebook starts a fake for Page 104251234567890 with Page token
 // "page-token" (and a user token "user-token" that cannot post).
 func NewFacebook() *Facebook {
-	f := &Facebook{PageToken: "page-token", UserToken: "user-token", PageID: "104251234567890", serial: 122150000000000000}
+	f := &Facebook{PageToken: "page-token", UserToken: "user-token", PageID: "104251234567890", serial: 122150000000000000,
+		metrics: newMetaMetrics(facebookMetrics, facebookDeprecated), MetricsRequests: map[string]int{}}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	return f
 }
@@ -186,6 +193,12 @@ func (f *Facebook) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		f.Uploads++
 		f.media(w, parts[1], p)
+		f.mu.Unlock()
+		return
+	}
+	if r.Method == http.MethodGet && (len(parts) == 1 || (len(parts) == 2 && parts[1] == "insights")) {
+		f.mu.Lock()
+		f.serveMetrics(w, parts, tok, p)
 		f.mu.Unlock()
 		return
 	}

@@ -43,6 +43,8 @@ type Instagram struct {
 	// VideoPolls is how many status checks a video (REELS or carousel
 	// VIDEO) container stays IN_PROGRESS.
 	VideoPolls int
+
+	metrics metaMetrics
 }
 
 // InstagramContainer is a media container.
@@ -76,7 +78,8 @@ func (t *Instagram) Container(id string) (InstagramContainer, bool) {
 // "instagram-token".
 func NewInstagram() *Instagram {
 	t := &Instagram{Token: "instagram-token", UserID: "17841405822304914", serial: 17895695668004550,
-		HashtagCap: 30, quota: -1, containers: map[string]*InstagramContainer{}, failNext: map[string][]MetaFailure{}, Requests: map[string]int{}}
+		HashtagCap: 30, quota: -1, containers: map[string]*InstagramContainer{}, failNext: map[string][]MetaFailure{}, Requests: map[string]int{},
+		metrics: newMetaMetrics(instagramMetrics, instagramDeprecated)}
 	t.Server = httptest.NewServer(http.HandlerFunc(t.serve))
 	return t
 }
@@ -154,6 +157,12 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 		step = "container"
 	case r.Method == http.MethodPost && len(parts) == 2 && parts[1] == "media_publish":
 		step = "publish"
+	case r.Method == http.MethodGet && len(parts) == 2 && parts[1] == "insights":
+		step = "insights"
+	case r.Method == http.MethodGet && len(parts) == 1 && (parts[0] == "me" || parts[0] == t.UserID):
+		step = "user"
+	case r.Method == http.MethodGet && len(parts) == 1 && t.post(parts[0]) != nil:
+		step = "media"
 	case r.Method == http.MethodGet && len(parts) == 1:
 		step = "status"
 	default:
@@ -162,7 +171,7 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.Requests[step]++
-	if step != "status" && parts[0] != "me" && parts[0] != t.UserID {
+	if (step == "container" || step == "publish") && parts[0] != "me" && parts[0] != t.UserID {
 		metaError(w, MetaFailure{Code: 100, Subcode: 33, Type: "GraphMethodException",
 			Message: "Object with ID '" + parts[0] + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation"})
 		return
@@ -170,6 +179,10 @@ func (t *Instagram) serve(w http.ResponseWriter, r *http.Request) {
 	if fs := t.failNext[step]; len(fs) > 0 {
 		t.failNext[step] = fs[1:]
 		metaError(w, fs[0])
+		return
+	}
+	if step == "insights" || step == "user" || step == "media" {
+		t.serveMetrics(w, step, parts[0], p)
 		return
 	}
 	switch step {

@@ -41,6 +41,17 @@ type LINEFake struct {
 	Requests   []LINERequest // every request, in order
 	accepted   map[string]string
 	nextID     int
+
+	// InsightLimit is how many insight reads are answered before 429
+	// (0 = unlimited); InsightFail answers canned errors to the next
+	// insight reads.
+	InsightLimit int
+	InsightFail  []LINEFailure
+	// InsightCalls counts insight reads by path ("message/event",
+	// "followers").
+	InsightCalls  map[string]int
+	insights      map[string]LINEInsight
+	followerStats map[string]LINEFollowers
 }
 
 // LINEBroadcast is a broadcast the fake sent to all friends.
@@ -92,7 +103,12 @@ func (f *LINEFake) serve(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("X-Line-Retry-Key")
 	f.mu.Unlock()
 	w.Header().Set("X-Line-Request-Id", reqID)
-	status := f.handle(w, r, reqID, key)
+	var status int
+	if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v2/bot/insight/") {
+		status = f.insight(w, r)
+	} else {
+		status = f.handle(w, r, reqID, key)
+	}
 	f.mu.Lock()
 	f.Requests = append(f.Requests, LINERequest{RetryKey: key, Status: status})
 	f.mu.Unlock()

@@ -45,6 +45,8 @@ type LinkedIn struct {
 	// UploadRequests counts the media calls (initializeUpload, PUT,
 	// finalizeUpload), failed ones included.
 	UploadRequests int
+
+	metrics linkedInMetrics
 }
 
 // LinkedInPost is a created post; Commentary is as sent (little format).
@@ -136,6 +138,12 @@ func (l *LinkedIn) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && (r.URL.Path == "/rest/images" || r.URL.Path == "/rest/videos"):
 		if linkedInHeaders(w, r) {
 			l.serveAction(w, r)
+		}
+		return
+	case r.Method == http.MethodGet && (r.URL.Path == "/rest/organizationalEntityShareStatistics" ||
+		r.URL.Path == "/rest/memberCreatorPostAnalytics" || strings.HasPrefix(r.URL.Path, "/rest/networkSizes/")):
+		if linkedInHeaders(w, r) {
+			l.serveMetrics(w, r)
 		}
 		return
 	case r.Method != http.MethodPost || r.URL.Path != "/rest/posts":

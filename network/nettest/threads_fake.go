@@ -39,6 +39,8 @@ type Threads struct {
 	// VideoPolls is how many status checks a VIDEO container stays
 	// IN_PROGRESS.
 	VideoPolls int
+
+	metrics metaMetrics
 }
 
 // Container returns a container by ID.
@@ -137,7 +139,8 @@ type MetaFailure struct {
 // "threads-token".
 func NewThreads() *Threads {
 	t := &Threads{Token: "threads-token", UserID: "17841400000000001", serial: 17889615691921648,
-		containers: map[string]*ThreadsContainer{}, failNext: map[string][]MetaFailure{}, Requests: map[string]int{}}
+		containers: map[string]*ThreadsContainer{}, failNext: map[string][]MetaFailure{}, Requests: map[string]int{},
+		metrics: newMetaMetrics(threadsMetrics, nil)}
 	t.Server = httptest.NewServer(http.HandlerFunc(t.serve))
 	return t
 }
@@ -256,6 +259,10 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 		step = "container"
 	case r.Method == http.MethodPost && len(parts) == 2 && parts[1] == "threads_publish":
 		step = "publish"
+	case r.Method == http.MethodGet && len(parts) == 2 && parts[1] == "insights":
+		step = "insights"
+	case r.Method == http.MethodGet && len(parts) == 2 && parts[1] == "threads_insights":
+		step = "user_insights"
 	case r.Method == http.MethodGet && len(parts) == 1:
 		step = "status"
 	default:
@@ -264,7 +271,7 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.Requests[step]++
-	if step != "status" && parts[0] != "me" && parts[0] != t.UserID {
+	if step != "status" && step != "insights" && parts[0] != "me" && parts[0] != t.UserID {
 		metaError(w, MetaFailure{Code: 100, Subcode: 33, Type: "GraphMethodException",
 			Message: "Object with ID '" + parts[0] + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation"})
 		return
@@ -272,6 +279,10 @@ func (t *Threads) serve(w http.ResponseWriter, r *http.Request) {
 	if fs := t.failNext[step]; len(fs) > 0 {
 		t.failNext[step] = fs[1:]
 		metaError(w, fs[0])
+		return
+	}
+	if step == "insights" || step == "user_insights" {
+		t.serveMetrics(w, step, parts[0], p)
 		return
 	}
 	switch step {

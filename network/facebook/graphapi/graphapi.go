@@ -60,7 +60,7 @@ func (c *Client) Post(ctx context.Context, u, token string, form url.Values, uns
 		f[k] = v
 	}
 	f.Set("access_token", token)
-	return c.do(ctx, http.MethodPost, u, strings.NewReader(f.Encode()), unsafe, out)
+	return c.do(ctx, http.MethodPost, u, strings.NewReader(f.Encode()), unsafe, false, out)
 }
 
 // Get reads u with query q (access_token added); it is always safe to
@@ -71,10 +71,12 @@ func (c *Client) Get(ctx context.Context, u, token string, q url.Values, out any
 		f[k] = v
 	}
 	f.Set("access_token", token)
-	return c.do(ctx, http.MethodGet, u+"?"+f.Encode(), nil, false, out)
+	return c.do(ctx, http.MethodGet, u+"?"+f.Encode(), nil, false, false, out)
 }
 
-func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsafe bool, out any) error {
+// do sends the call; coded says an error answer comes back as *APIError
+// (its Graph code kept) rather than the bare *network.Error.
+func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsafe, coded bool, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return &network.Error{Kind: network.ErrRejected, Reason: err.Error()}
@@ -101,7 +103,13 @@ func (c *Client) do(ctx context.Context, method, u string, body io.Reader, unsaf
 		}
 		return nil
 	}
-	return c.Failure(resp.StatusCode, resp.Header, raw, unsafe)
+	err = c.Failure(resp.StatusCode, resp.Header, raw, unsafe)
+	if coded {
+		var env Envelope
+		_ = json.Unmarshal(raw, &env)
+		return &APIError{Err: err.(*network.Error), Status: resp.StatusCode, Code: env.Error.Code, Subcode: env.Error.Subcode}
+	}
+	return err
 }
 
 // Failure maps an error answer: 190/102 (token expired, revoked, session
