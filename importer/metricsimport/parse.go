@@ -35,6 +35,7 @@ type parser struct {
 	cr         *csv.Reader
 	header     []string
 	b          *binding
+	rowStart   int // problems before the current row
 
 	// reused per record
 	post    Post
@@ -247,6 +248,7 @@ func (p *parser) run(fn func(Record) error) (*Summary, error) {
 		}
 		p.sum.Rows++
 		before := p.errs.Total
+		p.rowStart = before
 		p.cells(rec, line)
 		var r Record
 		switch p.b.f.name {
@@ -570,7 +572,9 @@ func (p *parser) postRow(rec []string, line int) *Post {
 			if c < 0 {
 				c = dateCol
 			}
-			p.cell(ProblemNoTime, line, c)
+			if p.errs.Total == p.rowStart { // not when the row has a problem already (a bad time)
+				p.cell(ProblemNoTime, line, c)
+			}
 			return po
 		}
 		po.PublishedAt = day
