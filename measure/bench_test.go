@@ -74,7 +74,9 @@ func benchPull(b *testing.B, e store.Engine, accounts, perAccount int) {
 	}
 	client := x.New(x.Options{BaseURL: f.URL, HTTPClient: f.Client(), Now: clock.Now})
 	p := &measure.Puller{Store: db, Readers: map[soroe.Network]network.MetricsReader{soroe.NetworkX: client}, Clock: clock.Now, Batch: perAccount,
-		Open: func(*soroe.Account, string) (network.Credentials, error) { return network.Credentials{AccessToken: f.AccessToken}, nil }}
+		Open: func(*soroe.Account, string) (network.Credentials, error) {
+			return network.Credentials{AccessToken: f.AccessToken}, nil
+		}}
 	var calls, snapshots int
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

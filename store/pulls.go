@@ -164,3 +164,12 @@ func (db *DB) PostsLastMonth(ctx context.Context, accountID int64) (posts int, e
 		accountID, since).Scan(&posts)
 	return posts, err
 }
+
+// PostsTo reports whether a member has published (or has scheduled) posts
+// on an account: staff import the numbers of the accounts they post to.
+func (db *DB) PostsTo(ctx context.Context, orgID, userID, accountID int64) (bool, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE t.org_id = $1 AND p.author_id = $2 AND t.account_id = $3`, orgID, userID, accountID).Scan(&n)
+	return n > 0, err
+}

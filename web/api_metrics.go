@@ -30,6 +30,7 @@ func (s *Server) registerMetrics() error {
 		s.ui("POST /posts/{post}/metrics/refresh", refresh, s.postRefreshMetrics),
 		s.ui("GET /accounts/{account}", read, s.accountPage),
 		s.ui("POST /accounts/{account}/metrics", config, s.accountMetricsSettings),
+		s.registerMetricsImport(),
 	)
 }
 
