@@ -77,8 +77,8 @@ func Import(ctx context.Context, db *store.DB, imp store.MetricImport, f io.Read
 			return nil
 		})
 		res.File = s
-		if imp.Format == "" && s != nil {
-			imp.Format = s.Format
+		if err == nil && s != nil {
+			return put(store.ImportRecord{Format: s.Format})
 		}
 		return err
 	})
@@ -87,9 +87,6 @@ func Import(ctx context.Context, db *store.DB, imp store.MetricImport, f io.Read
 	}
 	if err != nil {
 		return res, err
-	}
-	if res.File != nil && sum.Format == "" {
-		sum.Format = res.File.Format
 	}
 	res.Store = sum
 	return res, nil

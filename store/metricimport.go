@@ -66,10 +66,13 @@ type ImportTraffic struct {
 }
 
 // ImportRecord is one record of an export; exactly one field is set.
+// A record with only Format names the format the file was read as (once
+// detected), for the import log.
 type ImportRecord struct {
 	Post    *ImportPost
 	Account *ImportAccountDay
 	Traffic *ImportTraffic
+	Format  string
 }
 
 // ImportSummary is what an import did (or, dry, would do).
@@ -118,8 +121,8 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 	sum := &ImportSummary{Format: imp.Format, FileName: imp.FileName, DryRun: imp.DryRun}
 	if imp.SHA256 != "" {
 		var at time.Time
-		err := db.r.QueryRowContext(ctx, `SELECT id, rows_read, matched, external, created_at FROM metric_imports
-			WHERE org_id = $1 AND sha256 = $2`, imp.OrgID, imp.SHA256).Scan(&sum.ID, &sum.Rows, &sum.Matched, &sum.External, &at)
+		err := db.r.QueryRowContext(ctx, `SELECT id, format, rows_read, matched, external, created_at FROM metric_imports
+			WHERE org_id = $1 AND sha256 = $2`, imp.OrgID, imp.SHA256).Scan(&sum.ID, &sum.Format, &sum.Rows, &sum.Matched, &sum.External, &at)
 		if err == nil {
 			at = at.UTC()
 			sum.AlreadyImported, sum.ImportedAt = true, &at
@@ -180,6 +183,12 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 			}
 		}
 		put := func(r ImportRecord) error {
+			if r.Post == nil && r.Account == nil && r.Traffic == nil {
+				if r.Format != "" {
+					sum.Format = r.Format
+				}
+				return nil
+			}
 			sum.Rows++
 			switch {
 			case r.Post != nil:
@@ -265,8 +274,8 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE metric_imports SET rows_read = $2, matched = $3, external = $4,
-			snapshots_added = $5, period_from = $6, period_to = $7 WHERE id = $1`,
-			importID, sum.Rows, sum.Matched, sum.External, sum.SnapshotsAdded, tsPtr(sum.From), tsPtr(sum.To)); err != nil {
+			snapshots_added = $5, period_from = $6, period_to = $7, format = $8 WHERE id = $1`,
+			importID, sum.Rows, sum.Matched, sum.External, sum.SnapshotsAdded, tsPtr(sum.From), tsPtr(sum.To), sum.Format); err != nil {
 			return err
 		}
 		sum.ID = importID

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,104 @@ func TestAccountNumbersPage(t *testing.T) {
 			t.Errorf("page does not say off")
 		}
 	})
+}
+
+func init() {
+	walkBodies["POST /api/v1/metrics/import"] = `{"content":"post_id,published_at,text,likes\nw1,2026-11-20T09:00:00+09:00,walk,1\n","dry_run":true}`
+	// Without an account a post file is refused (422): the walk counts it
+	// as through the role gate.
+	walkDomainRefusals["POST /api/v1/metrics/import"] = true
+	walkDomainRefusals["POST /metrics/import"] = true
+	walkDomainRefusals["POST /metrics/import/confirm"] = true
+}
+
+func TestAPIMetricsImport(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		_, _, acc := publishedPost(t, e, f)
+		csv := "post_id,published_at,text,likes,impressions\n777,2026-11-23T09:30:00+09:00,採用説明会,40,900\n900,2026-11-20T12:00:00+09:00,手で投稿,5,-\n"
+		body := map[string]any{"content": csv, "account": acc.ID, "filename": "m.csv", "dry_run": true}
+		r := e.api(t, http.MethodPost, "/api/v1/metrics/import", owner, body)
+		want(t, r, http.StatusOK)
+		j := r.json(t)
+		if j["matched"].(float64) != 1 || j["external"].(float64) != 1 || j["dry_run"] != true {
+			t.Fatalf("dry run: %s", r.Body)
+		}
+		body["dry_run"] = false
+		r = e.api(t, http.MethodPost, "/api/v1/metrics/import", staff, body)
+		want(t, r, http.StatusCreated)
+		if r.json(t)["snapshots_added"].(float64) != 2 {
+			t.Errorf("import: %s", r.Body)
+		}
+		r = e.api(t, http.MethodPost, "/api/v1/metrics/import", owner, body)
+		want(t, r, http.StatusOK)
+		if j := r.json(t); j["already_imported"] != true || j["snapshots_added"].(float64) != 0 {
+			t.Errorf("again: %s", r.Body)
+		}
+		// A bad row: rejected whole with its line.
+		bad := map[string]any{"content": "post_id,published_at,text,likes\n1,2026-11-20T09:00:00+09:00,a,12\n2,2026-11-20T09:00:00+09:00,b,many\n", "account": acc.ID}
+		r = e.api(t, http.MethodPost, "/api/v1/metrics/import", owner, bad)
+		want(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.Body, `"line":3`) || !strings.Contains(r.Body, `"problems"`) {
+			t.Errorf("bad file: %s", r.Body)
+		}
+		// Staff not posting to the account may not import for it.
+		other := e.token(t, f.A, f.Member)
+		e.api(t, http.MethodPost, "/api/v1/metrics/import", other, body).problem(t, http.StatusForbidden, soroe.EForbidden)
+		// The raw body works too.
+		raw := e.apiRaw(t, http.MethodPost, fmt.Sprintf("/api/v1/metrics/import?account=%d&dry_run=1", acc.ID), owner,
+			strings.NewReader(csv), http.Header{"Content-Type": {"text/csv"}})
+		want(t, raw, http.StatusOK)
+	})
+}
+
+func TestMetricsImportPage(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		_, _, acc := publishedPost(t, e, f)
+		c := e.loggedIn(t, f.Users[soroe.RoleManager])
+		page := c.get(t, "/metrics/import")
+		want(t, page, http.StatusOK)
+		if !strings.Contains(page.Body, "数値の取り込み") || !strings.Contains(page.Body, "Meta Business Suite") {
+			t.Errorf("upload page: %s", page)
+		}
+		csv := "post_id,published_at,text,likes\n777,2026-11-23T09:30:00+09:00,採用説明会,40\n"
+		r := c.upload(t, "/metrics/import", map[string]string{"account": fmt.Sprint(acc.ID), "format": "auto"}, "file", "m.csv", csv)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, "取り込む前の確認") || !strings.Contains(r.Body, "この内容で取り込む") {
+			t.Fatalf("preview: %s", r)
+		}
+		tok := regexp.MustCompile(`name="token" value="([0-9a-f]+)"`).FindStringSubmatch(r.Body)
+		if tok == nil {
+			t.Fatal("no token")
+		}
+		if ls, _ := e.db.MetricImports(context.Background(), f.A.ID, 10); len(ls) != 0 {
+			t.Fatal("the preview saved")
+		}
+		res := c.post(t, "/metrics/import/confirm", url.Values{"token": {tok[1]}, "account": {fmt.Sprint(acc.ID)}, "format": {"auto"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d %s", res.Status, res)
+		}
+		if ls, _ := e.db.MetricImports(context.Background(), f.A.ID, 10); len(ls) != 1 {
+			t.Fatal("nothing imported")
+		}
+		// A bad file shows its problems with line numbers.
+		r = c.upload(t, "/metrics/import", map[string]string{"account": fmt.Sprint(acc.ID)}, "file", "bad.csv", "post_id,published_at,text,likes\n1,2026-11-20T09:00:00+09:00,a,xx\n")
+		want(t, r, http.StatusUnprocessableEntity)
+		if !strings.Contains(r.Body, "取り込めません") || !strings.Contains(r.Body, "<td class=\"num\">2</td>") {
+			t.Errorf("problems: %s", r.Body)
+		}
+		// Samples download.
+		s := c.get(t, "/metrics/import/sample.csv?format=x-content")
+		want(t, s, http.StatusOK)
+	})
+}
+
+// upload posts a multipart form with one file.
+func (c *client) upload(t testing.TB, path string, fields map[string]string, _ string, name, data string) *resp {
+	t.Helper()
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	fields["csrf_token"] = c.csrf
+	body, ct := multipartBody(t, fields, &matFile{Name: name, Type: "text/csv", Data: []byte(data)})
+	return c.do(t, http.MethodPost, path, body, http.Header{"Content-Type": {ct}})
 }

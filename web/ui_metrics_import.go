@@ -35,7 +35,7 @@ func (s *Server) registerMetricsImport() error {
 		s.ui("GET /metrics/import", act, s.metricsImportForm),
 		s.ui("POST /metrics/import", act, s.metricsImportPreview),
 		s.ui("POST /metrics/import/confirm", act, s.metricsImportConfirm),
-		s.ui("GET /metrics/import/sample/{format}", act, s.metricsImportSample),
+		s.ui("GET /metrics/import/sample.csv", act, s.metricsImportSample),
 		s.api("POST /api/v1/metrics/import", act, s.apiMetricsImport),
 	)
 }
@@ -182,7 +182,7 @@ func (s *Server) apiMetricsImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if name == "" {
-		name = "metrics.csv"
+		name = "export.csv"
 	}
 	if format != "" && format != metricsimport.FormatAuto && !slicesHas(metricsimport.Formats, format) {
 		s.problem(w, r, http.StatusBadRequest, "bad_query", "format must be auto or one of the formats", "format")
@@ -402,7 +402,7 @@ func (s *Server) sweepImports() {
 // metricsImportSample writes a small sample file of a format (invented
 // data) for people to see what is read.
 func (s *Server) metricsImportSample(w http.ResponseWriter, r *http.Request) {
-	format := r.PathValue("format")
+	format := r.URL.Query().Get("format")
 	if !slicesHas(metricsimport.Formats, format) {
 		s.notFound(w, r)
 		return
