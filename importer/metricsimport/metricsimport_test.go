@@ -240,7 +240,7 @@ func TestEncodings(t *testing.T) {
 	be, _ := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes(tsv)
 	for _, tt := range []struct {
 		name, enc, format string
-		data          []byte
+		data              []byte
 	}{
 		{"shift_jis", "shift_jis", FormatXContent, sjis},
 		{"utf-8 bom", "utf-8", FormatMeta, open(t, "meta_ig_en.csv")},
@@ -292,7 +292,7 @@ func TestProblems(t *testing.T) {
 		want   []pr
 	}{
 		{"rows", open(t, "generic_bad.csv"), "", []pr{
-			{4, "impressions", ProblemNumber},  // the record starts on line 2, the cell is on line 4
+			{4, "impressions", ProblemNumber}, // the record starts on line 2, the cell is on line 4
 			{5, "published_at", ProblemTime},
 			{5, "likes", ProblemNegative},
 			{6, "", ProblemNoID},
@@ -409,10 +409,10 @@ func TestSnowflake(t *testing.T) {
 
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
-		in     string
-		v      int64
-		ok     bool
-		neg    bool
+		in  string
+		v   int64
+		ok  bool
+		neg bool
 	}{
 		{"424", 424, true, false}, {"424.0", 424, true, false}, {"12,400", 12400, true, false}, {"1,234,567", 1234567, true, false},
 		{"１２３", 123, true, false}, {"-3", -3, true, true}, {"12,40", 0, false, false}, {"1,2345", 0, false, false},

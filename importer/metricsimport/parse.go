@@ -36,6 +36,7 @@ type parser struct {
 	header     []string
 	b          *binding
 	rowStart   int // problems before the current row
+	hint       int // the time layout that worked last
 
 	// reused per record
 	post    Post
@@ -497,7 +498,7 @@ func (p *parser) postRow(rec []string, line int) *Post {
 		case rTime:
 			timeCol = i
 			if s = strings.TrimSpace(s); s != "" {
-				t, d, ok := parseTime(s, p.zone)
+				t, d, ok := parseTime(s, p.zone, &p.hint)
 				if !ok {
 					p.cell(ProblemTime, p.pos(i), i, "value", short(s))
 					continue
@@ -728,8 +729,7 @@ func (p *parser) trafficRow(rec []string, line int, from, to string) *Traffic {
 		}
 	}
 	for _, s := range []string{rec[0], t.Channel, t.Source} {
-		switch norm(s) {
-		case "grandtotal", "総計", "合計":
+		if s = strings.TrimSpace(s); strings.EqualFold(s, "Grand total") || s == "総計" || s == "合計" {
 			return nil
 		}
 	}
