@@ -371,7 +371,7 @@ func TestMaxProblems(t *testing.T) {
 
 func TestMessages(t *testing.T) {
 	cat := i18n.Default()
-	codes := []string{ProblemEmpty, ProblemNoRows, ProblemUnknownFormat, ProblemWrongFormat, ProblemBadFormatName, ProblemMissingColumn,
+	codes := []string{ProblemEmpty, ProblemNoRows, ProblemUnknownFormat, ProblemWrongFormat, ProblemBadFormatName,
 		ProblemUnknownColumn, ProblemDuplicate, ProblemEncoding, ProblemSyntax, ProblemShortRow, ProblemExtraCells, ProblemNumber,
 		ProblemNegative, ProblemTime, ProblemRequired, ProblemNoID, ProblemBadID, ProblemNoTime, ProblemNoPeriod, ProblemNetwork, ProblemMore}
 	for _, code := range codes {
