@@ -480,3 +480,36 @@ func TestWriteSampleDeterministic(t *testing.T) {
 		t.Error("an unknown format was written")
 	}
 }
+
+func TestGA4ChannelGroupConversions(t *testing.T) {
+	data := "# Start date: 20240101\n# End date: 20240131\nSession primary channel group (Default Channel Group),Users,Sessions,Conversions,Conversions (purchase)\n" +
+		"Organic Social,10,\"1,200\",7,2\nDirect,5,300,-,\n"
+	res, err := Parse(strings.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Traffic) != 2 {
+		t.Fatalf("%+v", res.Traffic)
+	}
+	a, b := res.Traffic[0], res.Traffic[1]
+	if a.Line != 4 || a.Channel != "Organic Social" || *a.Sessions != 1200 || *a.KeyEvents != 7 || a.Events[0].Name != "purchase" || *a.Events[0].Count != 2 ||
+		a.From != "2024-01-01" || a.To != "2024-01-31" {
+		t.Errorf("%+v", a)
+	}
+	if b.KeyEvents != nil || b.Events[0].Count != nil {
+		t.Errorf("unavailable key events read as %v %v", b.KeyEvents, b.Events[0].Count)
+	}
+	if res.From.Format(time.DateOnly) != "2024-01-01" || res.To.Format(time.DateOnly) != "2024-01-31" {
+		t.Errorf("period %v %v", res.From, res.To)
+	}
+}
+
+func TestNoRecordsAfterAProblem(t *testing.T) {
+	data := "post_id,published_at,likes\n1,2026-11-30 09:00,1\n2,2026-11-30 09:00,x\n3,2026-11-30 09:00,3\n"
+	var ids []string
+	sum, err := Scan(strings.NewReader(data), Options{}, func(r Record) error { ids = append(ids, r.Post.RemoteID); return nil })
+	var e *Errors
+	if !errors.As(err, &e) || len(ids) != 1 || ids[0] != "1" || sum.Rows != 3 || sum.Posts != 2 {
+		t.Fatalf("err %v ids %v summary %+v", err, ids, sum)
+	}
+}
