@@ -513,3 +513,28 @@ func TestNoRecordsAfterAProblem(t *testing.T) {
 		t.Fatalf("err %v ids %v summary %+v", err, ids, sum)
 	}
 }
+
+func TestGenericDays(t *testing.T) {
+	data := "date,network,followers,follows_gained,follows_lost\n2026-11-29,instagram,\"12,001\",40,3\n2026/11/30,instagram,12038,-,\n"
+	for _, format := range []string{"", FormatGeneric} {
+		res, err := Parse(strings.NewReader(data), Options{Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Format != FormatGeneric || len(res.Days) != 2 {
+			t.Fatalf("%s %+v", res.Format, res.Days)
+		}
+		d := res.Days[1]
+		if d.Day != "2026-11-30" || d.Network != soroe.NetworkInstagram || *d.Followers != 12038 || d.FollowsGained != nil || d.FollowsLost != nil {
+			t.Errorf("%+v", d)
+		}
+		if *res.Days[0].Followers != 12001 {
+			t.Errorf("%+v", res.Days[0])
+		}
+	}
+	// X's overview is not taken for a followers sheet.
+	res, err := Parse(strings.NewReader("date,followers\n2026-11-30,5\n"), Options{})
+	if err != nil || res.Format != FormatGeneric || res.Days[0].Network != "" {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
