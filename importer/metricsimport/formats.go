@@ -58,7 +58,9 @@ type format struct {
 	required [][]role
 	// strict: an unknown column is a problem (Soroe's own format).
 	strict bool
-	index  map[string]*col // normalized alias → column
+	// days: rows are account days, not posts.
+	days  bool
+	index map[string]*col // normalized alias → column
 }
 
 func m(name string, metric soroe.PostMetric, aliases ...string) col {
@@ -95,8 +97,8 @@ var formats = []*format{
 		},
 	},
 	{
-		name: FormatXOverview, network: soroe.NetworkX,
-		required: [][]role{{rDate}, {rGained, rLost, rFollowers}},
+		name: FormatXOverview, network: soroe.NetworkX, days: true,
+		required: [][]role{{rDate}, {rGained, rLost}},
 		cols: []col{
 			c("date", rDate, "Date", "日付"),
 			c("impressions", rImpressions, "Impressions", "インプレッション数"),
@@ -196,6 +198,20 @@ var formats = []*format{
 		required: [][]role{{rID, rURL}},
 		cols:     genericCols(),
 	},
+	{
+		// the generic format's account days: followers kept by hand
+		name: FormatGeneric, strict: true, days: true,
+		required: [][]role{{rDate}, {rFollowers, rGained, rLost}},
+		cols: []col{
+			c("date", rDate, "date", "day", "日付"),
+			c("followers", rFollowers, "followers", "フォロワー数"),
+			c("follows_gained", rGained, "follows_gained", "フォロー増"),
+			c("follows_lost", rLost, "follows_lost", "フォロー減"),
+			c("impressions", rImpressions, "impressions"),
+			c("engagements", rEngagements, "engagements"),
+			c("network", rNetwork, "network", "SNS"),
+		},
+	},
 }
 
 // genericCols are Soroe's own format: post_id or url, published_at, text,
@@ -215,7 +231,7 @@ func genericCols() []col {
 	return cols
 }
 
-var byName = map[string]*format{}
+var byName = map[string][]*format{}
 
 func init() {
 	for _, f := range formats {
@@ -226,7 +242,7 @@ func init() {
 				f.index[norm(a)] = cl
 			}
 		}
-		byName[f.name] = f
+		byName[f.name] = append(byName[f.name], f)
 	}
 }
 
@@ -338,9 +354,11 @@ func bind(f *format, header []string) *binding {
 // detect picks the format whose columns the header matches best. GA4 is
 // preferred when the file had a "#" preamble; on a tie the earlier format
 // in formats wins (the generic format is last).
-func detect(header []string, preamble bool) *binding {
+func detect(header []string, preamble bool) *binding { return detectIn(formats, header, preamble) }
+
+func detectIn(fs []*format, header []string, preamble bool) *binding {
 	var best *binding
-	for _, f := range formats {
+	for _, f := range fs {
 		b := bind(f, header)
 		if !b.ok {
 			continue

@@ -196,7 +196,6 @@ const (
 	ProblemUnknownFormat = "unknown_format" // Args: columns, formats
 	ProblemWrongFormat   = "wrong_format"   // Args: format, detected (may be "")
 	ProblemBadFormatName = "bad_format"     // Options.Format is not a format; Args: format, formats
-	ProblemMissingColumn = "missing_column" // Args: column (a canonical name)
 	ProblemUnknownColumn = "unknown_column" // generic format only; Column is it
 	ProblemDuplicate     = "duplicate_column"
 	ProblemEncoding      = "encoding"    // bytes that are not text in the file's encoding

@@ -240,7 +240,7 @@ func TestEncodings(t *testing.T) {
 	be, _ := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes(tsv)
 	for _, tt := range []struct {
 		name, enc, format string
-		data          []byte
+		data              []byte
 	}{
 		{"shift_jis", "shift_jis", FormatXContent, sjis},
 		{"utf-8 bom", "utf-8", FormatMeta, open(t, "meta_ig_en.csv")},
@@ -292,7 +292,7 @@ func TestProblems(t *testing.T) {
 		want   []pr
 	}{
 		{"rows", open(t, "generic_bad.csv"), "", []pr{
-			{4, "impressions", ProblemNumber},  // the record starts on line 2, the cell is on line 4
+			{4, "impressions", ProblemNumber}, // the record starts on line 2, the cell is on line 4
 			{5, "published_at", ProblemTime},
 			{5, "likes", ProblemNegative},
 			{6, "", ProblemNoID},
@@ -371,7 +371,7 @@ func TestMaxProblems(t *testing.T) {
 
 func TestMessages(t *testing.T) {
 	cat := i18n.Default()
-	codes := []string{ProblemEmpty, ProblemNoRows, ProblemUnknownFormat, ProblemWrongFormat, ProblemBadFormatName, ProblemMissingColumn,
+	codes := []string{ProblemEmpty, ProblemNoRows, ProblemUnknownFormat, ProblemWrongFormat, ProblemBadFormatName,
 		ProblemUnknownColumn, ProblemDuplicate, ProblemEncoding, ProblemSyntax, ProblemShortRow, ProblemExtraCells, ProblemNumber,
 		ProblemNegative, ProblemTime, ProblemRequired, ProblemNoID, ProblemBadID, ProblemNoTime, ProblemNoPeriod, ProblemNetwork, ProblemMore}
 	for _, code := range codes {
@@ -409,10 +409,10 @@ func TestSnowflake(t *testing.T) {
 
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
-		in     string
-		v      int64
-		ok     bool
-		neg    bool
+		in  string
+		v   int64
+		ok  bool
+		neg bool
 	}{
 		{"424", 424, true, false}, {"424.0", 424, true, false}, {"12,400", 12400, true, false}, {"1,234,567", 1234567, true, false},
 		{"１２３", 123, true, false}, {"-3", -3, true, true}, {"12,40", 0, false, false}, {"1,2345", 0, false, false},
@@ -478,5 +478,63 @@ func TestWriteSampleDeterministic(t *testing.T) {
 	}
 	if WriteSample(&bytes.Buffer{}, "tiktok", 1, 1) == nil {
 		t.Error("an unknown format was written")
+	}
+}
+
+func TestGA4ChannelGroupConversions(t *testing.T) {
+	data := "# Start date: 20240101\n# End date: 20240131\nSession primary channel group (Default Channel Group),Users,Sessions,Conversions,Conversions (purchase)\n" +
+		"Organic Social,10,\"1,200\",7,2\nDirect,5,300,-,\n"
+	res, err := Parse(strings.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Traffic) != 2 {
+		t.Fatalf("%+v", res.Traffic)
+	}
+	a, b := res.Traffic[0], res.Traffic[1]
+	if a.Line != 4 || a.Channel != "Organic Social" || *a.Sessions != 1200 || *a.KeyEvents != 7 || a.Events[0].Name != "purchase" || *a.Events[0].Count != 2 ||
+		a.From != "2024-01-01" || a.To != "2024-01-31" {
+		t.Errorf("%+v", a)
+	}
+	if b.KeyEvents != nil || b.Events[0].Count != nil {
+		t.Errorf("unavailable key events read as %v %v", b.KeyEvents, b.Events[0].Count)
+	}
+	if res.From.Format(time.DateOnly) != "2024-01-01" || res.To.Format(time.DateOnly) != "2024-01-31" {
+		t.Errorf("period %v %v", res.From, res.To)
+	}
+}
+
+func TestNoRecordsAfterAProblem(t *testing.T) {
+	data := "post_id,published_at,likes\n1,2026-11-30 09:00,1\n2,2026-11-30 09:00,x\n3,2026-11-30 09:00,3\n"
+	var ids []string
+	sum, err := Scan(strings.NewReader(data), Options{}, func(r Record) error { ids = append(ids, r.Post.RemoteID); return nil })
+	var e *Errors
+	if !errors.As(err, &e) || len(ids) != 1 || ids[0] != "1" || sum.Rows != 3 || sum.Posts != 2 {
+		t.Fatalf("err %v ids %v summary %+v", err, ids, sum)
+	}
+}
+
+func TestGenericDays(t *testing.T) {
+	data := "date,network,followers,follows_gained,follows_lost\n2026-11-29,instagram,\"12,001\",40,3\n2026/11/30,instagram,12038,-,\n"
+	for _, format := range []string{"", FormatGeneric} {
+		res, err := Parse(strings.NewReader(data), Options{Format: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Format != FormatGeneric || len(res.Days) != 2 {
+			t.Fatalf("%s %+v", res.Format, res.Days)
+		}
+		d := res.Days[1]
+		if d.Day != "2026-11-30" || d.Network != soroe.NetworkInstagram || *d.Followers != 12038 || d.FollowsGained != nil || d.FollowsLost != nil {
+			t.Errorf("%+v", d)
+		}
+		if *res.Days[0].Followers != 12001 {
+			t.Errorf("%+v", res.Days[0])
+		}
+	}
+	// X's overview is not taken for a followers sheet.
+	res, err := Parse(strings.NewReader("date,followers\n2026-11-30,5\n"), Options{})
+	if err != nil || res.Format != FormatGeneric || res.Days[0].Network != "" {
+		t.Fatalf("%v %+v", err, res)
 	}
 }

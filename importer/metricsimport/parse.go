@@ -36,6 +36,7 @@ type parser struct {
 	header     []string
 	b          *binding
 	rowStart   int // problems before the current row
+	hint       int // the time layout that worked last
 
 	// reused per record
 	post    Post
@@ -251,10 +252,10 @@ func (p *parser) run(fn func(Record) error) (*Summary, error) {
 		p.rowStart = before
 		p.cells(rec, line)
 		var r Record
-		switch p.b.f.name {
-		case FormatXOverview:
+		switch {
+		case p.b.f.days:
 			r.Day = p.dayRow(rec, line)
-		case FormatGA4:
+		case p.b.f.name == FormatGA4:
 			if r.Traffic = p.trafficRow(rec, line, from, to); r.Traffic == nil {
 				p.sum.Rows-- // a grand total
 				continue
@@ -366,13 +367,14 @@ func (p *parser) choose(line int) bool {
 			return false
 		}
 	} else {
-		f := byName[want]
-		if f == nil {
+		fs := byName[want]
+		if fs == nil {
 			p.add(Problem{Code: ProblemBadFormatName, Args: map[string]string{"format": p.opt.Format, "formats": formatNames()}})
 			return false
 		}
-		p.b = bind(f, p.header)
-		if !p.b.ok {
+		f := fs[0]
+		if p.b = detectIn(fs, p.header, preamble); p.b == nil {
+			p.b = bind(f, p.header)
 			det := ""
 			if d := detect(p.header, preamble); d != nil {
 				det = d.f.name
@@ -497,7 +499,7 @@ func (p *parser) postRow(rec []string, line int) *Post {
 		case rTime:
 			timeCol = i
 			if s = strings.TrimSpace(s); s != "" {
-				t, d, ok := parseTime(s, p.zone)
+				t, d, ok := parseTime(s, p.zone, &p.hint)
 				if !ok {
 					p.cell(ProblemTime, p.pos(i), i, "value", short(s))
 					continue
@@ -621,6 +623,13 @@ func (p *parser) dayRow(rec []string, line int) *AccountDay {
 			continue
 		}
 		switch cl.role {
+		case rNetwork:
+			if n := soroe.Network(strings.ToLower(strings.TrimSpace(rec[i]))); n != "" {
+				if !n.Valid() {
+					p.cell(ProblemNetwork, p.pos(i), i, "value", short(rec[i]))
+				}
+				d.Network = n
+			}
 		case rDate:
 			s := strings.TrimSpace(rec[i])
 			if s == "" {
@@ -728,8 +737,7 @@ func (p *parser) trafficRow(rec []string, line int, from, to string) *Traffic {
 		}
 	}
 	for _, s := range []string{rec[0], t.Channel, t.Source} {
-		switch norm(s) {
-		case "grandtotal", "総計", "合計":
+		if s = strings.TrimSpace(s); strings.EqualFold(s, "Grand total") || s == "総計" || s == "合計" {
 			return nil
 		}
 	}

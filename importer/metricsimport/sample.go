@@ -163,7 +163,7 @@ func WriteSample(w io.Writer, format string, rows int, seed int64) error {
 		}
 	case FormatGeneric:
 		write("post_id", "url", "published_at", "network", "kind", "text", "impressions", "likes", "replies", "reposts", "saves", "link_clicks")
-		nets := []string{"x", "threads", "bluesky", "linkedin"}
+		nets := []string{"threads", "bluesky", "linkedin", "mastodon"}
 		for i := range rows {
 			t := next()
 			n := nets[i%len(nets)]

@@ -44,20 +44,35 @@ func parseCount(s string) (v int64, ok, neg bool) {
 	}
 	if strings.IndexByte(s, ',') >= 0 {
 		// thousands separators: 1–3 digits, then groups of three
-		intPart, frac, hasFrac := strings.Cut(s, ".")
-		parts := strings.Split(strings.TrimPrefix(intPart, "-"), ",")
-		if len(parts[0]) == 0 || len(parts[0]) > 3 {
-			return 0, false, false
-		}
-		for _, p := range parts[1:] {
-			if len(p) != 3 {
+		neg := strings.HasPrefix(s, "-")
+		intPart, frac, hasFrac := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+		var n int64
+		group := 0
+		for i := 0; i < len(intPart); i++ {
+			ch := intPart[i]
+			switch {
+			case ch == ',':
+				if group == 0 || (group > 3) || (i > group && group != 3) {
+					return 0, false, false
+				}
+				group = 0
+			case ch >= '0' && ch <= '9' && n < 1e17:
+				n = n*10 + int64(ch-'0')
+				group++
+			default:
 				return 0, false, false
 			}
 		}
-		s = strings.ReplaceAll(intPart, ",", "")
-		if hasFrac {
-			s += "." + frac
+		if group != 3 {
+			return 0, false, false
 		}
+		if hasFrac && strings.Trim(frac, "0") != "" {
+			return 0, false, false
+		}
+		if neg {
+			return -n, true, true
+		}
+		return n, true, false
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n, true, n < 0
@@ -82,25 +97,41 @@ func parseDay(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-var zonedLayouts = []string{"2006-01-02 15:04 -0700", "2006-01-02 15:04:05 -0700", time.RFC3339, "2006-01-02T15:04:05.999999999Z07:00",
-	"2006-01-02T15:04Z07:00", "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04Z07:00"}
+type layout struct {
+	s     string
+	zoned bool // the layout has an offset
+}
 
-var wallLayouts = []string{"01/02/2006 15:04", "1/2/2006 15:04", "01/02/2006 15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05",
-	"2006-01-02T15:04", "2006-01-02T15:04:05", "2006/01/02 15:04", "2006/1/2 15:04", "2006/01/02 15:04:05", "2006/1/2 15:04:05",
-	"2006年1月2日 15:04"}
+var timeLayouts = []layout{
+	{time.RFC3339, true}, {"2006-01-02 15:04 -0700", true}, {"2006-01-02 15:04:05 -0700", true},
+	{"2006-01-02T15:04Z07:00", true}, {"2006-01-02 15:04:05Z07:00", true}, {"2006-01-02 15:04Z07:00", true},
+	{"01/02/2006 15:04", false}, {"1/2/2006 15:04", false}, {"01/02/2006 15:04:05", false}, {"2006-01-02 15:04", false},
+	{"2006-01-02 15:04:05", false}, {"2006-01-02T15:04", false}, {"2006-01-02T15:04:05", false}, {"2006/01/02 15:04", false},
+	{"2006/1/2 15:04", false}, {"2006/01/02 15:04:05", false}, {"2006/1/2 15:04:05", false}, {"2006年1月2日 15:04", false},
+}
 
 // parseTime reads a time with a date, in zone when the cell has no offset.
-// dateOnly is set for a plain date (midnight in zone).
-func parseTime(s string, zone *time.Location) (t time.Time, dateOnly, ok bool) {
+// dateOnly is set for a plain date (midnight in zone). hint remembers the
+// layout that worked last (files repeat one layout).
+func parseTime(s string, zone *time.Location, hint *int) (t time.Time, dateOnly, ok bool) {
 	s = strings.TrimSpace(s)
-	for _, l := range zonedLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), false, true
+	try := func(l layout) (time.Time, bool) {
+		if l.zoned {
+			t, err := time.Parse(l.s, s)
+			return t.UTC(), err == nil
+		}
+		t, err := time.ParseInLocation(l.s, s, zone)
+		return t.UTC(), err == nil
+	}
+	if h := *hint; h >= 0 && h < len(timeLayouts) {
+		if t, ok := try(timeLayouts[h]); ok {
+			return t, false, true
 		}
 	}
-	for _, l := range wallLayouts {
-		if t, err := time.ParseInLocation(l, s, zone); err == nil {
-			return t.UTC(), false, true
+	for i, l := range timeLayouts {
+		if t, ok := try(l); ok {
+			*hint = i
+			return t, false, true
 		}
 	}
 	if d, ok := parseDay(s); ok {
@@ -129,6 +160,14 @@ func SnowflakeTime(id string) (time.Time, bool) { return snowflakeTime(id) }
 
 // postKind maps an export's post type.
 func postKind(s string) string {
+	switch s {
+	case "IG reel":
+		return KindReel
+	case "IG image":
+		return KindImage
+	case "IG carousel":
+		return KindCarousel
+	}
 	n := norm(s)
 	switch n {
 	case "":
