@@ -163,10 +163,11 @@ func WriteSample(w io.Writer, format string, rows int, seed int64) error {
 		}
 	case FormatGeneric:
 		write("post_id", "url", "published_at", "network", "kind", "text", "impressions", "likes", "replies", "reposts", "saves", "link_clicks")
-		nets := []string{"threads", "bluesky", "linkedin", "mastodon"}
+		// One account's posts (an import is for one account): Threads, a
+		// network many teams post to by hand.
 		for i := range rows {
 			t := next()
-			n := nets[i%len(nets)]
+			n := "threads"
 			id := strconv.FormatInt(1000000+int64(i), 10)
 			saves := "-"
 			if n == "threads" {
