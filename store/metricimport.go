@@ -149,7 +149,7 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 		if err != nil {
 			return err
 		}
-		rec, err := newRecorder(ctx, tx, imp.OrgID, now)
+		rec, err := newRecorder(ctx, tx, db.Engine, imp.OrgID, now)
 		if err != nil {
 			return err
 		}
@@ -159,17 +159,8 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 				return err
 			}
 		}
-		extStmt, err := tx.PrepareContext(ctx, `INSERT INTO external_posts (org_id, account_id, network, remote_id, url, text, kind, published_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`)
-		if err != nil {
-			return err
-		}
-		defer extStmt.Close()
-		findExt, err := tx.PrepareContext(ctx, `SELECT id FROM external_posts WHERE account_id = $1 AND remote_id = $2`)
-		if err != nil {
-			return err
-		}
-		defer findExt.Close()
+		rec.deferred = true
+		eb := &externalBatcher{tx: tx, rec: rec, imp: imp, acct: acct, now: now, importID: importID, sum: sum}
 		span := func(t time.Time) {
 			if t.IsZero() {
 				return
@@ -200,38 +191,39 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 				subj, ok := m.match(p)
 				if ok {
 					sum.Matched++
-				} else {
-					sum.External++
-					rid := externalRemoteID(acct.Network, p)
-					if rid == "" {
-						return &RowError{Line: p.Line, Code: "no_post_id", Err: soroe.Invalid("remote_id", "required")}
-					}
-					if p.PublishedAt.IsZero() {
-						return &RowError{Line: p.Line, Code: "no_published_at", Err: soroe.Invalid("published_at", "required")}
-					}
-					var id int64
-					err := findExt.QueryRowContext(ctx, acct.ID, rid).Scan(&id)
-					if errors.Is(err, sql.ErrNoRows) {
-						kind := p.Kind
-						if kind == "" {
-							kind = "text"
-						}
-						err = extStmt.QueryRowContext(ctx, imp.OrgID, acct.ID, acct.Network, rid, p.URL, p.Text, kind,
-							ts(p.PublishedAt), now).Scan(&id)
-						sum.NewExternal++
-					}
-					if err != nil {
+					// A post of Soroe's may come twice in a file: its
+					// latest row is written at once.
+					if err := rec.flushPending(ctx); err != nil {
 						return err
 					}
-					subj = soroe.Subject{ExternalID: id}
+					rec.deferred = false
+					added, err := rec.record(ctx, MetricInput{Subject: subj, Readings: p.Readings, Source: soroe.SourceCSV,
+						SourceDetail: fmt.Sprintf("%s:%d", imp.FileName, p.Line), importID: importID})
+					rec.deferred = true
+					if err != nil {
+						return &RowError{Line: p.Line, Code: "rejected", Err: err}
+					}
+					if added {
+						sum.SnapshotsAdded++
+					}
+					return nil
 				}
-				added, err := rec.record(ctx, MetricInput{Subject: subj, Readings: p.Readings, Source: soroe.SourceCSV,
-					SourceDetail: fmt.Sprintf("%s:%d", imp.FileName, p.Line), importID: importID})
-				if err != nil {
-					return &RowError{Line: p.Line, Code: "rejected", Err: err}
+				sum.External++
+				rid := externalRemoteID(acct.Network, p)
+				if rid == "" {
+					return &RowError{Line: p.Line, Code: "no_post_id", Err: soroe.Invalid("remote_id", "required")}
 				}
-				if added {
-					sum.SnapshotsAdded++
+				if p.PublishedAt.IsZero() {
+					return &RowError{Line: p.Line, Code: "no_published_at", Err: soroe.Invalid("published_at", "required")}
+				}
+				if eb.has(rid) {
+					if err := eb.flush(ctx); err != nil {
+						return err
+					}
+				}
+				eb.add(rid, p)
+				if len(eb.rows) >= externalBatch {
+					return eb.flush(ctx)
 				}
 			case r.Account != nil:
 				d := r.Account
@@ -268,6 +260,9 @@ func (db *DB) ImportMetrics(ctx context.Context, imp MetricImport, run func(put 
 			return nil
 		}
 		if err := run(put); err != nil {
+			return err
+		}
+		if err := eb.flush(ctx); err != nil {
 			return err
 		}
 		if err := rec.close(ctx); err != nil {
@@ -523,3 +518,158 @@ func utmGoalID(s string) (int64, bool) {
 }
 
 func sortStrings(s []string) { slices.Sort(s) }
+
+// externalBatch is how many external-post rows are written per statement.
+const externalBatch = 200
+
+// externalBatcher gathers an import's rows that match no Soroe post and
+// writes them many at a time: the external posts in one upsert, their
+// latest rows read in one query, their snapshots and new latest rows in
+// one statement each.
+type externalBatcher struct {
+	tx       *sql.Tx
+	rec      *recorder
+	imp      MetricImport
+	acct     *soroe.Account
+	now      time.Time
+	importID int64
+	sum      *ImportSummary
+	rows     []*ImportPost
+	rids     []string
+	seen     map[string]bool
+}
+
+func (b *externalBatcher) has(rid string) bool { return b.seen[rid] }
+
+func (b *externalBatcher) add(rid string, p *ImportPost) {
+	if b.seen == nil {
+		b.seen = map[string]bool{}
+	}
+	b.seen[rid] = true
+	b.rows = append(b.rows, p)
+	b.rids = append(b.rids, rid)
+}
+
+func (b *externalBatcher) flush(ctx context.Context) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	type ext struct {
+		id        int64
+		kind      string
+		published time.Time
+	}
+	byRID := map[string]ext{}
+	ids := make([]string, 0, len(b.rows))
+	scan := func(rows *sql.Rows) error {
+		defer rows.Close()
+		for rows.Next() {
+			var e ext
+			var rid string
+			if err := rows.Scan(&e.id, &rid, &e.kind, &e.published); err != nil {
+				return err
+			}
+			e.published = e.published.UTC()
+			byRID[rid] = e
+			ids = append(ids, strconv.FormatInt(e.id, 10))
+		}
+		return rows.Err()
+	}
+	// The account's external posts known already, then the new ones.
+	q := make([]any, 0, len(b.rids)+1)
+	q = append(q, b.acct.ID)
+	for _, rid := range b.rids {
+		q = append(q, rid)
+	}
+	in := valuesList(b.rec.engine, 1, len(b.rids))
+	if b.rec.engine == Postgres {
+		in = valuesListFrom(2, len(b.rids))
+	}
+	rows, err := b.tx.QueryContext(ctx, `SELECT id, remote_id, kind, published_at FROM external_posts WHERE account_id = `+b.rec.ph(1)+` AND remote_id IN `+in, q...)
+	if err != nil {
+		return err
+	}
+	if err := scan(rows); err != nil {
+		return err
+	}
+	const cols = 9
+	args := make([]any, 0, len(b.rows)*cols)
+	n := 0
+	for i, p := range b.rows {
+		if _, ok := byRID[b.rids[i]]; ok {
+			continue
+		}
+		kind := p.Kind
+		if kind == "" {
+			kind = "text"
+		}
+		args = append(args, b.imp.OrgID, b.acct.ID, b.acct.Network, b.rids[i], p.URL, p.Text, kind, ts(p.PublishedAt), b.now)
+		n++
+	}
+	if n > 0 {
+		rows, err := b.tx.QueryContext(ctx, `INSERT INTO external_posts (org_id, account_id, network, remote_id, url, text, kind, published_at, created_at)
+			VALUES `+valuesList(b.rec.engine, n, cols)+` RETURNING id, remote_id, kind, published_at`, args...)
+		if err != nil {
+			return err
+		}
+		if err := scan(rows); err != nil {
+			return err
+		}
+		b.sum.NewExternal += n
+	}
+	latest := map[int64]*subjectState{}
+	lrows, err := b.tx.QueryContext(ctx, "SELECT "+latestCols+" FROM metric_latest WHERE external_id IN ("+strings.Join(ids, ",")+")")
+	if err != nil {
+		return err
+	}
+	for lrows.Next() {
+		s, err := scanLatest(lrows)
+		if err != nil {
+			lrows.Close()
+			return err
+		}
+		latest[s.subject.ExternalID] = s
+	}
+	lrows.Close()
+	if err := lrows.Err(); err != nil {
+		return err
+	}
+	for i, p := range b.rows {
+		e, ok := byRID[b.rids[i]]
+		if !ok {
+			return fmt.Errorf("store: external post %q not returned", b.rids[i])
+		}
+		s := latest[e.id]
+		if s == nil {
+			s = &subjectState{orgID: b.imp.OrgID, subject: soroe.Subject{ExternalID: e.id}, accountID: b.acct.ID,
+				network: b.acct.Network, kind: e.kind, publishedAt: e.published,
+				day: string(soroe.DateOf(e.published, b.rec.loc))}
+		}
+		added, err := b.rec.apply(ctx, s, MetricInput{Subject: s.subject, Readings: p.Readings, Source: soroe.SourceCSV,
+			SourceDetail: b.imp.FileName + ":" + strconv.Itoa(p.Line), importID: b.importID})
+		if err != nil {
+			return &RowError{Line: p.Line, Code: "rejected", Err: err}
+		}
+		if added {
+			b.sum.SnapshotsAdded++
+		}
+	}
+	b.rows, b.rids = b.rows[:0], b.rids[:0]
+	clear(b.seen)
+	return b.rec.flushPending(ctx)
+}
+
+// valuesListFrom writes ($from, …, $from+n-1).
+func valuesListFrom(from, n int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for j := range n {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + j))
+	}
+	b.WriteByte(')')
+	return b.String()
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -451,9 +452,14 @@ type recorder struct {
 	snapStmt *sql.Stmt
 	added    int
 	replay   bool // rebuilding from snapshots: write no new ones
+	// deferred gathers new rows for flushPending (imports).
+	deferred   bool
+	engine     Engine
+	snapRows   []any
+	latestRows []any
 }
 
-func newRecorder(ctx context.Context, tx *sql.Tx, orgID int64, now time.Time) (*recorder, error) {
+func newRecorder(ctx context.Context, tx *sql.Tx, engine Engine, orgID int64, now time.Time) (*recorder, error) {
 	org, err := scanOrg(tx.QueryRowContext(ctx, "SELECT "+orgCols+" FROM orgs o WHERE o.id = $1", orgID))
 	if err != nil {
 		return nil, err
@@ -467,11 +473,14 @@ func newRecorder(ctx context.Context, tx *sql.Tx, orgID int64, now time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &recorder{tx: tx, org: org, loc: org.Location(), now: now, roll: rollups{}, snapStmt: st}, nil
+	return &recorder{tx: tx, org: org, loc: org.Location(), now: now, roll: rollups{}, snapStmt: st, engine: engine}, nil
 }
 
 func (r *recorder) close(ctx context.Context) error {
 	r.snapStmt.Close()
+	if err := r.flushPending(ctx); err != nil {
+		return err
+	}
 	return r.roll.flush(ctx, r.tx)
 }
 
@@ -485,14 +494,31 @@ func nullID(id int64) any {
 // record applies one input: a snapshot when it changes anything, the latest
 // row and the rollups' deltas. It reports whether a snapshot was added.
 func (r *recorder) record(ctx context.Context, in MetricInput) (bool, error) {
+	s, err := subjectFor(ctx, r.tx, r.org.ID, in.Subject, r.loc)
+	if err != nil {
+		return false, err
+	}
+	return r.apply(ctx, s, in)
+}
+
+const (
+	snapCols   = "org_id, target_id, external_id, captured_at, source, source_detail, import_id, unavailable, "
+	latestIns  = "org_id, target_id, external_id, post_id, account_id, network, goal_id, template_id, template_ver, author_id, kind, published_at, day, unavailable, exposure, exposure_kind, engagement, captured_at, "
+	nSnapCols  = 8 + nMetrics
+	nLatestIns = 18 + nMetrics
+)
+
+// apply records one input on a subject's state s (its latest row, or a
+// new one): a snapshot when it changes anything, the latest row and the
+// rollups' deltas. It reports whether a snapshot was added. With
+// r.deferred, new rows are gathered and written many to a statement by
+// flushPending (the import path); s must then not be applied to again
+// before the flush.
+func (r *recorder) apply(ctx context.Context, s *subjectState, in MetricInput) (bool, error) {
 	switch in.Source {
 	case soroe.SourceAPI, soroe.SourceCSV, soroe.SourceManual:
 	default:
 		return false, soroe.Invalid("source", "unknown_source")
-	}
-	s, err := subjectFor(ctx, r.tx, r.org.ID, in.Subject, r.loc)
-	if err != nil {
-		return false, err
 	}
 	before := s.vector()
 	isNew := s.latestID == 0
@@ -515,24 +541,23 @@ func (r *recorder) record(ctx context.Context, in MetricInput) (bool, error) {
 		at = r.now
 	}
 	at = ts(at)
-	args := append([]any{r.org.ID, nullID(in.Subject.TargetID), nullID(in.Subject.ExternalID), at, in.Source,
-		in.SourceDetail, nullID(in.importID), snap.encodeUnavailable()}, snap.args()...)
 	if !r.replay {
-		if _, err := r.snapStmt.ExecContext(ctx, args...); err != nil {
+		args := append([]any{r.org.ID, nullID(in.Subject.TargetID), nullID(in.Subject.ExternalID), at, in.Source,
+			in.SourceDetail, nullID(in.importID), snap.encodeUnavailable()}, snap.args()...)
+		if r.deferred {
+			r.snapRows = append(r.snapRows, args...)
+		} else if _, err := r.snapStmt.ExecContext(ctx, args...); err != nil {
 			return false, err
 		}
 	}
 	exp, kind, eng := s.derived()
 	if isNew {
-		cols := "org_id, target_id, external_id, post_id, account_id, network, goal_id, template_id, template_ver, author_id, kind, published_at, day, unavailable, exposure, exposure_kind, engagement, captured_at, " + metricCols
-		ph := make([]string, 18+nMetrics)
-		for i := range ph {
-			ph[i] = fmt.Sprintf("$%d", i+1)
-		}
 		args := append([]any{s.orgID, nullID(s.subject.TargetID), nullID(s.subject.ExternalID), nullID(s.postID), s.accountID,
 			s.network, s.goalID, s.templateID, s.templateVer, s.authorID, s.kind, s.publishedAt, s.day,
 			s.encodeUnavailable(), ptrArg(exp), kind, ptrArg(eng), at}, s.args()...)
-		if _, err := r.tx.ExecContext(ctx, "INSERT INTO metric_latest ("+cols+") VALUES ("+strings.Join(ph, ", ")+")", args...); err != nil {
+		if r.deferred {
+			r.latestRows = append(r.latestRows, args...)
+		} else if _, err := r.tx.ExecContext(ctx, "INSERT INTO metric_latest ("+latestIns+metricCols+") VALUES "+valuesList(r.engine, 1, nLatestIns), args...); err != nil {
 			return false, err
 		}
 	} else {
@@ -551,6 +576,58 @@ func (r *recorder) record(ctx context.Context, in MetricInput) (bool, error) {
 	return true, nil
 }
 
+// valuesList writes rows groups of n placeholders: ($1, …, $n), ($n+1, …)
+// on PostgreSQL, (?, …) on SQLite, whose parser looks each numbered
+// parameter up among those before it (quadratic in a statement of
+// thousands).
+func valuesList(e Engine, rows, n int) string {
+	var b strings.Builder
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range n {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			if e == SQLite {
+				b.WriteByte('?')
+				continue
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(i*n + j + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// ph is the n-th placeholder on the recorder's engine (SQLite's plain ?
+// counts by position).
+func (r *recorder) ph(n int) string {
+	if r.engine == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
+}
+
+// flushPending writes the gathered snapshots and new latest rows.
+func (r *recorder) flushPending(ctx context.Context) error {
+	if n := len(r.snapRows) / nSnapCols; n > 0 {
+		if _, err := r.tx.ExecContext(ctx, "INSERT INTO metric_snapshots ("+snapCols+metricCols+") VALUES "+valuesList(r.engine, n, nSnapCols), r.snapRows...); err != nil {
+			return err
+		}
+	}
+	if n := len(r.latestRows) / nLatestIns; n > 0 {
+		if _, err := r.tx.ExecContext(ctx, "INSERT INTO metric_latest ("+latestIns+metricCols+") VALUES "+valuesList(r.engine, n, nLatestIns), r.latestRows...); err != nil {
+			return err
+		}
+	}
+	r.snapRows, r.latestRows = r.snapRows[:0], r.latestRows[:0]
+	return nil
+}
+
 func ptrArg(p *int64) any {
 	if p == nil {
 		return nil
@@ -565,7 +642,7 @@ func ptrArg(p *int64) any {
 // are never counted twice.
 func (db *DB) RecordMetrics(ctx context.Context, orgID int64, in []MetricInput) (added int, err error) {
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		rec, err := newRecorder(ctx, tx, orgID, db.Now())
+		rec, err := newRecorder(ctx, tx, db.Engine, orgID, db.Now())
 		if err != nil {
 			return err
 		}

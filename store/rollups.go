@@ -164,7 +164,7 @@ func (db *DB) RebuildLatest(ctx context.Context, orgID int64) (posts int, err er
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		rec, err := newRecorder(ctx, tx, orgID, db.Now())
+		rec, err := newRecorder(ctx, tx, db.Engine, orgID, db.Now())
 		if err != nil {
 			return err
 		}
