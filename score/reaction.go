@@ -215,15 +215,20 @@ func Explain(r Result, lang string) []string {
 		lines = append(lines, fmt.Sprintf("%s → weighted engagement %s (%s %s)", strings.Join(parts, sep), trimFloat(r.Rate.Weighted), rate, per))
 	}
 	kind := kindName(r.Kind, ja)
+	// Where it stands: 「上位 15%」 for the better half, 「下位 8%」 below.
+	rankJA, rankEN := fmt.Sprintf("上位 %d%%", r.Top), fmt.Sprintf("top %d%%", r.Top)
+	if r.Value < 50 {
+		rankJA, rankEN = fmt.Sprintf("下位 %d%%", max(r.Value, 1)), fmt.Sprintf("bottom %d%%", max(r.Value, 1))
+	}
 	switch {
 	case ja && r.Baseline == BaselineAccount:
-		lines = append(lines, fmt.Sprintf("このアカウントの直近 %d 日の%s %d 件（公開後 %s 時点）の中で上位 %d%%", BaselineDays, kind, r.N, ageName(r.Age, ja), r.Top))
+		lines = append(lines, fmt.Sprintf("このアカウントの直近 %d 日の%s %d 件（公開後 %s 時点）の中で%s", BaselineDays, kind, r.N, ageName(r.Age, ja), rankJA))
 	case ja:
-		lines = append(lines, fmt.Sprintf("このアカウントの比べられる投稿が %d 件未満のため、組織全体の%s %d 件（公開後 %s 時点）と比べて上位 %d%%", MinBaseline, kind, r.N, ageName(r.Age, ja), r.Top))
+		lines = append(lines, fmt.Sprintf("このアカウントの比べられる投稿が %d 件未満のため、組織全体の%s %d 件（公開後 %s 時点）と比べて%s", MinBaseline, kind, r.N, ageName(r.Age, ja), rankJA))
 	case r.Baseline == BaselineAccount:
-		lines = append(lines, fmt.Sprintf("Top %d%% among this account's %d %s of the last %d days (at %s after publishing)", r.Top, r.N, kind, BaselineDays, ageName(r.Age, ja)))
+		lines = append(lines, fmt.Sprintf("%s among this account's %d %s of the last %d days (at %s after publishing)", upperFirst(rankEN), r.N, kind, BaselineDays, ageName(r.Age, ja)))
 	default:
-		lines = append(lines, fmt.Sprintf("Fewer than %d comparable posts on this account: compared with the organization's %d %s (at %s after publishing), top %d%%", MinBaseline, r.N, kind, ageName(r.Age, ja), r.Top))
+		lines = append(lines, fmt.Sprintf("Fewer than %d comparable posts on this account: compared with the organization's %d %s (at %s after publishing), %s", MinBaseline, r.N, kind, ageName(r.Age, ja), rankEN))
 	}
 	if r.Expected > 0 {
 		if ja {
@@ -301,4 +306,11 @@ func AgeBucket(hours float64) string {
 		}
 	}
 	return out
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -91,6 +91,7 @@ var icons = map[string]string{
 	"send":     `<path d="M21 3 3 10.5l7 2.5 2.5 7L21 3Z"/><path d="m10 13 4.5-4.5"/>`,
 	"bell":     `<path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4l2-2Z"/><path d="M10 21h4"/>`,
 	"calendar": `<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>`,
+	"chart":    `<path d="M4 20V11M10 20V5M16 20v-6M21 20H3"/>`,
 }
 
 func icon(name string) template.HTML {
@@ -131,6 +132,7 @@ var nav = []struct {
 	{"/posts", "nav.posts", "send", soroe.ActPostRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},
+	{"/metrics/import", "nav.metrics_import", "chart", soroe.ActMetricsImport},
 	{"/materials", "nav.materials", "file", soroe.ActMaterialRead},
 	{"/check", "nav.check", "check", soroe.ActTextCheck},
 	{"/members", "nav.members", "users", soroe.ActMemberRead},

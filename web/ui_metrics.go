@@ -151,7 +151,7 @@ type accountPageData struct {
 	Chart     template.HTML
 	CanConfig bool
 	Days      int
-	Change    *int64 // followers gained over the period
+	Change    string // followers gained over the period, signed
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
@@ -180,7 +180,10 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
 		c := chart.Line{Title: s.cat.T(l, "metrics.followers_chart", "Days", days), Desc: s.cat.T(l, "metrics.chart_desc"), Series: []chart.Series{series}, Height: 200}
 		d.Chart = template.HTML(c.SVG()) //nolint:gosec // chart escapes every text it draws
 		ch := out.Followers[n-1].Followers - out.Followers[0].Followers
-		d.Change = &ch
+		d.Change = fmtNum(float64(ch))
+		if ch > 0 {
+			d.Change = "+" + d.Change
+		}
 	}
 	s.render(w, http.StatusOK, "account_numbers", s.newPage(w, r, "metrics.account_title", d))
 }

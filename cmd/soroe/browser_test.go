@@ -137,7 +137,8 @@ func TestBrowserHome(t *testing.T) {
 	}
 	t.Logf("screenshots go to %s", artifacts)
 
-	srv := startServe(t, t.TempDir(), "", "--demo", "--log-level=warn")
+	data := t.TempDir()
+	srv := startServe(t, data, "", "--demo", "--log-level=warn")
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(chromiumPath),
@@ -178,6 +179,7 @@ func TestBrowserHome(t *testing.T) {
 	t.Run("english", func(t *testing.T) { checkEnglish(t, browserCtx, srv, artifacts) })
 	t.Run("posts", func(t *testing.T) { checkPosts(t, browserCtx, srv, artifacts) })
 	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
+	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {
