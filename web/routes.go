@@ -63,6 +63,7 @@ func (s *Server) register() error {
 		s.registerImport(),
 		s.registerPosts(),
 		s.registerCalendar(),
+		s.registerLinks(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
