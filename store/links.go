@@ -126,6 +126,11 @@ func isUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint") || strings.Contains(s, "SQLSTATE 23505")
 }
 
+// LinkByTarget returns a target's tracked link.
+func (db *DB) LinkByTarget(ctx context.Context, targetID int64) (*soroe.Link, error) {
+	return scanLink(db.r.QueryRowContext(ctx, "SELECT "+linkCols+" FROM tracked_links WHERE target_id = $1", targetID))
+}
+
 // LinkByCode finds a tracked link by its short code, of any organization.
 func (db *DB) LinkByCode(ctx context.Context, code string) (*soroe.Link, error) {
 	return scanLink(db.r.QueryRowContext(ctx, "SELECT "+linkCols+" FROM tracked_links WHERE code = $1", code))
