@@ -341,7 +341,7 @@ func (s *Server) apiRecordConversion(w http.ResponseWriter, r *http.Request) {
 	if in.OccurredAt != nil {
 		t, err := time.Parse(time.RFC3339, *in.OccurredAt)
 		if err != nil {
-			s.apiError(w, r, soroe.Invalid("occurred_at", "invalid_time"))
+			s.apiError(w, r, soroe.Invalid("occurred_at", "invalid_instant"))
 			return
 		}
 		c.At = t
@@ -366,13 +366,13 @@ func (s *Server) apiConversions(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if v := q.Get("from"); v != "" {
 		if from, err = time.Parse(time.RFC3339, v); err != nil {
-			s.apiError(w, r, soroe.Invalid("from", "invalid_time"))
+			s.apiError(w, r, soroe.Invalid("from", "invalid_instant"))
 			return
 		}
 	}
 	if v := q.Get("to"); v != "" {
 		if to, err = time.Parse(time.RFC3339, v); err != nil {
-			s.apiError(w, r, soroe.Invalid("to", "invalid_time"))
+			s.apiError(w, r, soroe.Invalid("to", "invalid_instant"))
 			return
 		}
 	}
