@@ -8,7 +8,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -342,10 +344,14 @@ func BenchmarkLinkRedirect(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var mu sync.Mutex
+	var lat []time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
 		for pb.Next() {
+			start := time.Now()
 			req := httptest.NewRequest("GET", "/l/"+l.Code, nil)
 			req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone) Mobile Safari")
 			w := httptest.NewRecorder()
@@ -353,9 +359,17 @@ func BenchmarkLinkRedirect(b *testing.B) {
 			if w.Code != http.StatusFound {
 				b.Fatalf("status %d", w.Code)
 			}
+			mine = append(mine, time.Since(start))
 		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
 	})
 	b.StopTimer()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "µs-p99")
+	}
 	start := time.Now()
 	srv.Close()
 	b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms-final-flush")
