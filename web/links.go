@@ -535,3 +535,37 @@ func (s *Server) updateLinkSettings(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "flash.saved")
 	redirect(w, r, "/org/links")
 }
+
+// fillTracking sets the editor's "track this link" box from the post's
+// choice (or the organization's default) unless the form already has it.
+func (s *Server) fillTracking(r *http.Request, p *soroe.Post, form url.Values) {
+	if form == nil || form.Get("track_link_shown") != "" {
+		return
+	}
+	var on bool
+	var err error
+	if p != nil {
+		on, err = s.db.PostTracking(r.Context(), who(r).Org.ID, p.ID)
+	} else {
+		var set *soroe.LinkSettings
+		if set, err = s.db.LinkSettings(r.Context(), who(r).Org.ID); err == nil {
+			on = set.Track
+		}
+	}
+	if err != nil {
+		s.log.Warn("links: tracking choice", "err", err)
+	}
+	if on {
+		form.Set("track_link", "1")
+	}
+}
+
+// saveTracking keeps the editor's "track this link" box.
+func (s *Server) saveTracking(r *http.Request, postID int64) {
+	if r.PostForm.Get("track_link_shown") == "" {
+		return
+	}
+	if err := s.db.SetPostTracking(r.Context(), who(r).Org.ID, postID, r.PostForm.Get("track_link") == "1"); err != nil {
+		s.log.Warn("links: saving the tracking choice", "post_id", postID, "err", err)
+	}
+}

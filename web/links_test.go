@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -222,7 +222,7 @@ func TestConversionsAPIAndPixel(t *testing.T) {
 		}{
 			{"k=" + key + "&e=apply&c=" + l.Code + "&v=1&id=p1", http.StatusOK},
 			{"k=" + key + "&e=apply&c=" + l.Code + "&id=p1", http.StatusOK}, // same key: nothing added
-			{"k=" + key + "&e=apply", http.StatusOK},                           // unattributed, counted
+			{"k=" + key + "&e=apply", http.StatusOK},                        // unattributed, counted
 			{"k=sk_unknown&e=apply", http.StatusBadRequest},
 			{"k=" + key + "&e=", http.StatusBadRequest},
 			{"k=" + key + "&e=apply&v=NaN", http.StatusBadRequest},
@@ -373,4 +373,34 @@ func BenchmarkLinkRedirect(b *testing.B) {
 	start := time.Now()
 	srv.Close()
 	b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms-final-flush")
+}
+
+func TestPostEditorTracking(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock)
+		f := e.fixture(t)
+		ctx := context.Background()
+		m := e.loggedIn(t, f.Users[soroe.RoleManager])
+		r := m.get(t, "/posts/new")
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `name="track_link" value="1" checked`) {
+			t.Fatal("the new post's box is not checked by the organization's default")
+		}
+		pid, _ := strconv.ParseInt(f.Wild["post"], 10, 64)
+		if err := db.SetPostTracking(ctx, f.A.ID, pid, false); err != nil {
+			t.Fatal(err)
+		}
+		tok := e.token(t, f.A, f.Users[soroe.RoleManager])
+		r = e.api(t, "POST", "/api/v1/posts", tok, map[string]any{"text": "計測しない投稿", "link": "https://example.jp/", "track_link": false})
+		want(t, r, http.StatusCreated)
+		id := int64(r.json(t)["id"].(float64))
+		if on, _ := db.PostTracking(ctx, f.A.ID, id); on {
+			t.Fatal("track_link false ignored")
+		}
+		r = m.get(t, fmt.Sprintf("/posts/%d/edit", id))
+		want(t, r, http.StatusOK)
+		if strings.Contains(r.Body, `name="track_link" value="1" checked`) {
+			t.Fatal("the editor shows the box checked for a post that opted out")
+		}
+	})
 }
