@@ -154,19 +154,22 @@ func (db *DB) PostLinks(ctx context.Context, orgID, postID int64) ([]*soroe.Link
 	return out, rows.Err()
 }
 
-// RecordClicks writes a batch of clicks in one transaction.
+// RecordClicks writes a batch of clicks in one transaction. A click on a
+// link deleted meanwhile (its post was) is dropped, not an error that would
+// lose the batch; the organization is the link's.
 func (db *DB) RecordClicks(ctx context.Context, clicks []soroe.Click) error {
 	if len(clicks) == 0 {
 		return nil
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, "INSERT INTO link_clicks (link_id, org_id, at, referrer_host, ua_class) VALUES ($1, $2, $3, $4, $5)")
+		st, err := tx.PrepareContext(ctx, `INSERT INTO link_clicks (link_id, org_id, at, referrer_host, ua_class)
+			SELECT id, org_id, $2, $3, $4 FROM tracked_links WHERE id = $1`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		for _, c := range clicks {
-			if _, err := st.ExecContext(ctx, c.LinkID, c.OrgID, ts(c.At), trunc(c.ReferrerHost, 255), trunc(c.UAClass, 20)); err != nil {
+			if _, err := st.ExecContext(ctx, c.LinkID, ts(c.At), trunc(c.ReferrerHost, 255), trunc(c.UAClass, 20)); err != nil {
 				return err
 			}
 		}

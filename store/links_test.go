@@ -64,6 +64,7 @@ func TestLinksClicksConversions(t *testing.T) {
 			{LinkID: links[0].ID, OrgID: f.org.ID, At: day, ReferrerHost: "t.co", UAClass: soroe.UAMobile},
 			{LinkID: links[0].ID, OrgID: f.org.ID, At: day.Add(time.Hour)},
 			{LinkID: links[1].ID, OrgID: f.org.ID, At: day.Add(-2 * time.Hour)},
+			{LinkID: links[1].ID + 1000, OrgID: f.org.ID, At: day}, // a deleted link: dropped
 		})
 		if err != nil {
 			t.Fatal(err)
