@@ -45,35 +45,35 @@ const (
 
 // Actions inside the current organization.
 const (
-	ActHome             Action = "home.view"
-	ActOrgRead          Action = "org.read"
-	ActOrgUpdate        Action = "org.update"
-	ActMemberRead       Action = "member.read"
-	ActMemberManage     Action = "member.manage"
-	ActInvitationAdmin  Action = "invitation.manage"
-	ActTokenOwn         Action = "token.own"
-	ActSetup            Action = "setup.run"
-	ActGoalRead         Action = "goal.read"
-	ActGoalWrite        Action = "goal.write"
-	ActKPIRecord        Action = "kpi.record"
-	ActTemplateRead     Action = "template.read"
-	ActTemplateWrite    Action = "template.write"
-	ActProfileManage    Action = "profile.manage"
-	ActTextCheck        Action = "text.check"
-	ActDraftGenerate    Action = "draft.generate"
-	ActMaterialRead     Action = "material.read"
-	ActMaterialManage   Action = "material.manage"
-	ActPostRead         Action = "post.read"
-	ActPostWrite        Action = "post.write"
-	ActPostComment      Action = "post.comment"
-	ActPostApprove      Action = "post.approve"
-	ActPostImport       Action = "post.import"
-	ActAccountRead      Action = "account.read"
-	ActAccountManage    Action = "account.manage"
-	ActNotificationOwn  Action = "notification.own"
-	ActLinkManage       Action = "link.manage"
-	ActConversionRead   Action = "conversion.read"
-	ActConversionRecord Action = "conversion.record"
+	ActHome            Action = "home.view"
+	ActOrgRead         Action = "org.read"
+	ActOrgUpdate       Action = "org.update"
+	ActMemberRead      Action = "member.read"
+	ActMemberManage    Action = "member.manage"
+	ActInvitationAdmin Action = "invitation.manage"
+	ActTokenOwn        Action = "token.own"
+	ActSetup           Action = "setup.run"
+	ActGoalRead        Action = "goal.read"
+	ActGoalWrite       Action = "goal.write"
+	ActKPIRecord       Action = "kpi.record"
+	ActTemplateRead    Action = "template.read"
+	ActTemplateWrite   Action = "template.write"
+	ActProfileManage   Action = "profile.manage"
+	ActTextCheck       Action = "text.check"
+	ActDraftGenerate   Action = "draft.generate"
+	ActMaterialRead    Action = "material.read"
+	ActMaterialManage  Action = "material.manage"
+	ActPostRead        Action = "post.read"
+	ActPostWrite       Action = "post.write"
+	ActPostComment     Action = "post.comment"
+	ActPostApprove     Action = "post.approve"
+	ActPostImport      Action = "post.import"
+	ActAccountRead     Action = "account.read"
+	ActAccountManage   Action = "account.manage"
+	ActNotificationOwn Action = "notification.own"
+	ActLinkManage      Action = "link.manage"
+	ActConversionRead  Action = "conversion.read"
+	ActConversionSend  Action = "conversion.send"
 )
 
 // Right is one row of the roles table.
@@ -117,7 +117,7 @@ var Rights = []Right{
 	{ActNotificationOwn, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "自分への通知を見る・既読にする", "Read and dismiss own notifications"},
 	{ActLinkManage, []Role{RoleOwner, RoleManager}, "リンク計測の設定（既定で計測するか、成果を結び付ける期間）を変える", "Configure link tracking (tracked by default, the attribution window)"},
 	{ActConversionRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "成果（コンバージョン）と計測の設定を見る", "Read conversions and the tracking settings"},
-	{ActConversionRecord, []Role{RoleOwner, RoleManager}, "API で成果（コンバージョン）を送る", "Send conversions through the API"},
+	{ActConversionSend, []Role{RoleOwner, RoleManager}, "API で成果（コンバージョン）を送る", "Send conversions through the API"},
 }
 
 // RightFor returns the table row of an action.

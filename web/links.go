@@ -25,7 +25,7 @@ func (s *Server) registerLinks() error {
 		s.handle("HEAD /l/{code}", pub, false, http.HandlerFunc(s.linkRedirect)),
 		s.handle("GET /t.gif", pub, false, http.HandlerFunc(s.pixel)),
 		s.handle("GET /t.js", pub, false, http.HandlerFunc(s.trackScript)),
-		s.api("POST /api/v1/conversions", soroe.ActConversionRecord, s.apiRecordConversion),
+		s.api("POST /api/v1/conversions", soroe.ActConversionSend, s.apiRecordConversion),
 		s.api("GET /api/v1/conversions", soroe.ActConversionRead, s.apiConversions),
 		s.api("GET /api/v1/link-settings", soroe.ActConversionRead, s.apiLinkSettings),
 		s.api("PATCH /api/v1/link-settings", soroe.ActLinkManage, s.apiUpdateLinkSettings),
