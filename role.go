@@ -77,6 +77,9 @@ const (
 	ActMetricsRefresh  Action = "metrics.refresh"
 	ActMetricsConfig   Action = "metrics.configure"
 	ActWebhookManage   Action = "webhook.manage"
+	ActLinkManage      Action = "link.manage"
+	ActConversionRead  Action = "conversion.read"
+	ActConversionSend  Action = "conversion.send"
 )
 
 // Right is one row of the roles table.
@@ -124,6 +127,9 @@ var Rights = []Right{
 	{ActMetricsRefresh, []Role{RoleOwner, RoleManager, RoleStaff}, "投稿の数値を今すぐ API から取り直す", "Refresh a post's numbers from the API now"},
 	{ActMetricsConfig, []Role{RoleOwner, RoleManager}, "アカウントごとの数値の取得（API の取得スケジュール、API なしの登録）を設定する", "Configure each account's metrics (API pull schedule, accounts without API access)"},
 	{ActWebhookManage, []Role{RoleOwner, RoleManager}, "組織の通知先（Slack・Teams・Webhook）を設定し、テスト送信と送信状況の確認をする", "Set up the organization's notification destinations (Slack, Teams, webhooks), send tests and see how deliveries went"},
+	{ActLinkManage, []Role{RoleOwner, RoleManager}, "リンク計測の設定（既定で計測するか、成果を結び付ける期間）を変える", "Configure link tracking (tracked by default, the attribution window)"},
+	{ActConversionRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "成果（コンバージョン）と計測の設定を見る", "Read conversions and the tracking settings"},
+	{ActConversionSend, []Role{RoleOwner, RoleManager}, "API で成果（コンバージョン）を送る", "Send conversions through the API"},
 }
 
 // RightFor returns the table row of an action.

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/soroe/soroe"
@@ -78,6 +79,10 @@ type Engine struct {
 	// IdempotencyWindow is how long a network honours an idempotency key
 	// (Mastodon: one hour). Default 1 hour.
 	IdempotencyWindow time.Duration
+	// TrackBase, when set (SOROE_BASE_URL), makes the link of a tracked
+	// post go out as TrackBase/l/{code}: one code per target, kept across
+	// retries, redirecting to the link with UTM parameters.
+	TrackBase string
 }
 
 func (e *Engine) now() time.Time {
@@ -152,6 +157,12 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	post := network.Post{Text: t.Text, IdempotencyKey: t.IdempotencyKey, CreatedAt: e.now()}
 	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
 		post.Link = p.Link
+		text, link, err := e.tracked(ctx, t, p)
+		if err != nil {
+			// Nothing was sent: retry later.
+			return errors.Join(err, e.settle(wctx, e.Store.MarkRetry(wctx, t.ID, e.now().Add(DefaultBackoff(1)), "links: "+err.Error())))
+		}
+		post.Text, post.Link = text, link
 	}
 	if e.Media != nil {
 		media, err := e.Media(ctx, t)
@@ -174,6 +185,40 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 func (e *Engine) byHand(ctx context.Context, t *soroe.Target) bool {
 	a, err := e.Store.Account(ctx, t.OrgID, t.AccountID)
 	return err == nil && a.NoAPI
+}
+
+// tracked returns the text and link a target sends: the post's link, or,
+// for a tracked post, its short link in both (the same code on every
+// attempt: the text a retry sends, and the one Resolve looks for, is the
+// text of the first attempt).
+func (e *Engine) tracked(ctx context.Context, t *soroe.Target, p *soroe.Post) (text, link string, err error) {
+	text, link = t.Text, p.Link
+	if e.TrackBase == "" || p.Link == "" {
+		return text, link, nil
+	}
+	l, err := e.Store.LinkByTarget(ctx, t.ID)
+	if errors.Is(err, soroe.ErrNotFound) {
+		var on bool
+		if on, err = e.Store.PostTracking(ctx, t.OrgID, p.ID); err != nil || !on {
+			return text, link, err
+		}
+		var g *soroe.Goal
+		if p.GoalID != nil {
+			if g, err = e.Store.Goal(ctx, t.OrgID, *p.GoalID); err != nil && !errors.Is(err, soroe.ErrNotFound) {
+				return text, link, err
+			}
+		}
+		dest, uerr := soroe.WithUTM(p.Link, t.Network, soroe.GoalSlug(g), p.ID)
+		if uerr != nil {
+			return text, link, nil // not a link we can track: send it as it is
+		}
+		l, err = e.Store.EnsureLink(ctx, &soroe.Link{OrgID: t.OrgID, PostID: p.ID, TargetID: t.ID, Network: t.Network, Destination: dest})
+	}
+	if err != nil {
+		return text, link, err
+	}
+	short := strings.TrimRight(e.TrackBase, "/") + "/l/" + l.Code
+	return strings.ReplaceAll(text, p.Link, short), short, nil
 }
 
 // manualDue handles a claimed target of the "manual" network. Manual is
@@ -430,8 +475,14 @@ func (e *Engine) Resolve(ctx context.Context, targetID int64) error {
 		since = *t.FirstAttemptAt
 	}
 	// A little earlier: the network's clock and ours differ.
+	text := t.Text
+	if p, err := e.Store.Post(ctx, t.OrgID, t.PostID); err == nil {
+		if text, _, err = e.tracked(ctx, t, p); err != nil {
+			return err
+		}
+	}
 	before := acct.Credentials
-	found, err := finder.FindRecent(ctx, acct, t.Text, since.Add(-time.Minute))
+	found, err := finder.FindRecent(ctx, acct, text, since.Add(-time.Minute))
 	e.keepCredentials(context.WithoutCancel(ctx), t.OrgID, acct, before)
 	if err != nil {
 		e.log().WarnContext(ctx, "publish: cannot check an unconfirmed post yet", "target_id", t.ID, "err", err)

@@ -39,6 +39,9 @@ type postInput struct {
 	Targets     []targetInput `json:"targets"`
 	// Submit sends the post to review at once (create only).
 	Submit bool `json:"submit"`
+	// TrackLink is the post's own choice of tracking its link (links.go);
+	// omitted, the organization's default applies.
+	TrackLink *bool `json:"track_link"`
 }
 
 type targetInput struct {
@@ -228,6 +231,12 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	if in.TrackLink != nil {
+		if err := s.db.SetPostTracking(r.Context(), p.OrgID, p.ID, *in.TrackLink); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
 	if in.Submit {
 		if _, rep, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {
 			s.checkProblem(w, r, err, rep)
@@ -305,6 +314,9 @@ func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
 		p, targets := in.post()
 		p.ID = id
 		_, err := s.wf().Update(r.Context(), actor(r), p, targets)
+		if err == nil && in.TrackLink != nil {
+			err = s.db.SetPostTracking(r.Context(), who(r).Org.ID, id, *in.TrackLink)
+		}
 		return nil, err
 	})
 }

@@ -65,6 +65,7 @@ func (s *Server) register() error {
 		s.registerNotify(),
 		s.registerCalendar(),
 		s.registerMetrics(),
+		s.registerLinks(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),

@@ -78,6 +78,11 @@ type Server struct {
 	routes   []Route
 	metrics  *metrics
 	handler  http.Handler
+	// Tracked links: clicks written in batches, codes cached, the pixel
+	// rate-limited (links.go).
+	clicks     *clickBatcher
+	linkc      linkCache
+	pixelLimit pixelLimiter
 }
 
 // Route is one registered route, listed for the role and OpenAPI tests.
@@ -131,6 +136,10 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, db: cfg.Store, log: cfg.Logger, now: cfg.Clock,
 		cat: i18n.Default(), mux: http.NewServeMux(),
 	}
+	s.linkc.m = map[string]linkEntry{}
+	s.clicks = newClickBatcher(cfg.Store.RecordClicks, clickFlushEvery, clickBatchMax, func(err error, n int) {
+		s.log.Error("links: clicks lost", "err", err, "clicks", n)
+	})
 	s.sessions = scs.New()
 	s.sessions.Store = cfg.Store.Sessions()
 	s.sessions.HashTokenInStore = true
@@ -155,6 +164,17 @@ func New(cfg Config) (*Server, error) {
 	s.handler = s.metrics.wrap(s.recoverer(s.secureHeaders(s.mux)))
 	return s, nil
 }
+
+// How often, or after how many, buffered clicks are written.
+const (
+	clickFlushEvery = 500 * time.Millisecond
+	clickBatchMax   = 256
+)
+
+// Close writes what the server still holds in memory (buffered clicks).
+// Serve calls it on shutdown; a caller that serves s itself calls it after
+// its last request.
+func (s *Server) Close() { s.clicks.Close() }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -215,7 +235,9 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	s.log.Info("shutting down", "grace", grace)
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	err := srv.Shutdown(sctx)
+	s.Close() // the clicks still buffered
+	if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -469,6 +469,7 @@ func (s *Server) renderPostForm(w http.ResponseWriter, r *http.Request, status i
 		d.Back = p.State != soroe.PostDraft
 	}
 	pg := s.newPage(w, r, title, d)
+	s.fillTracking(r, p, form) // links.go
 	pg.Form = form
 	if err != nil {
 		s.formError(w, r, "post_form", pg, err)
@@ -542,6 +543,7 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderPostForm(w, r, http.StatusUnprocessableEntity, nil, r.PostForm, err)
 		return
 	}
+	s.saveTracking(r, p.ID) // links.go
 	if r.PostForm.Get("then") == "submit" {
 		if _, _, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {
 			s.flash(r, "error."+soroe.ErrorMessage(err))
@@ -591,6 +593,7 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderPostForm(w, r, http.StatusUnprocessableEntity, v.Post, r.PostForm, err)
 		return
 	}
+	s.saveTracking(r, p.ID) // links.go
 	switch {
 	case r.PostForm.Get("then") == "submit" && !back:
 		if _, _, err := s.wf().Submit(r.Context(), actor(r), p.ID); err != nil {

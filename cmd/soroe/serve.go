@@ -142,6 +142,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	defer stopFakes()
 	if jcfg.Publish.Engine != nil {
 		jcfg.Publish.Engine.Media = mediaLoader(db, box, o.baseURL, a.clock)
+		jcfg.Publish.Engine.TrackBase = strings.TrimRight(o.baseURL, "/")
 	}
 	if jcfg.Accounts, err = accountHealth(box, o.baseURL, o.demo); err != nil {
 		return err
