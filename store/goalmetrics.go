@@ -85,11 +85,20 @@ func (db *DB) MeasuredKPIEntries(ctx context.Context, g *soroe.Goal) ([]*soroe.K
 				add(k, day, n, 0)
 			}
 		case soroe.MetricConversions:
-			conv, err := db.goalConversions(ctx, g, k.Event)
+			// GA4's key events and Soroe's own conversions may be the
+			// same people: per day the larger of the two, never both.
+			ga, err := db.goalConversions(ctx, g, k.Event)
 			if err != nil {
 				return nil, err
 			}
-			for day, n := range conv {
+			own, err := db.goalTrackedConversions(ctx, g, k.Event)
+			if err != nil {
+				return nil, err
+			}
+			for day, n := range own {
+				ga[day] = max(ga[day], n)
+			}
+			for day, n := range ga {
 				add(k, day, n, 0)
 			}
 		}
@@ -179,10 +188,49 @@ func (db *DB) goalFollowersGained(ctx context.Context, g *soroe.Goal) (map[strin
 	return out, rows.Err()
 }
 
-// goalTrackedClicks counts clicks on the goal's tracked links per local
-// day; none before tracked links exist.
+// goalTrackedClicks counts the human clicks on the goal's tracked links
+// per local day of the post's publishing (a period's figure is the
+// activity of the posts published in it, as for the networks' numbers).
 func (db *DB) goalTrackedClicks(ctx context.Context, g *soroe.Goal) (map[string]float64, error) {
-	return map[string]float64{}, nil
+	return db.goalOutcomesByPublishDay(ctx, g, `SELECT t.sent_at, COUNT(*) FROM link_clicks c
+		JOIN tracked_links l ON l.id = c.link_id JOIN post_targets t ON t.id = l.target_id
+		JOIN posts p ON p.id = l.post_id
+		WHERE c.org_id = $1 AND p.goal_id = $2 AND t.sent_at IS NOT NULL GROUP BY t.id, t.sent_at`, g.OrgID, g.ID)
+}
+
+// goalTrackedConversions counts the goal's conversions of one event that
+// were attributed to a tracked link, per local day of that post's
+// publishing.
+func (db *DB) goalTrackedConversions(ctx context.Context, g *soroe.Goal, event string) (map[string]float64, error) {
+	return db.goalOutcomesByPublishDay(ctx, g, `SELECT t.sent_at, COUNT(*) FROM conversions c
+		JOIN tracked_links l ON l.id = c.link_id JOIN post_targets t ON t.id = l.target_id
+		WHERE c.org_id = $1 AND c.goal_id = $2 AND c.event = $3 AND c.source <> 'ga4' AND t.sent_at IS NOT NULL
+		GROUP BY t.id, t.sent_at`, g.OrgID, g.ID, event)
+}
+
+func (db *DB) goalOutcomesByPublishDay(ctx context.Context, g *soroe.Goal, query string, args ...any) (map[string]float64, error) {
+	loc, err := db.orgLoc(ctx, g.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]float64{}
+	for rows.Next() {
+		var at sqlTime
+		var n int64
+		if err := rows.Scan(&at, &n); err != nil {
+			return nil, err
+		}
+		day := string(soroe.DateOf(at.t, loc))
+		if day >= string(g.StartOn) && day <= string(g.Deadline) {
+			out[day] += float64(n)
+		}
+	}
+	return out, rows.Err()
 }
 
 // goalConversions counts a goal's conversions of one event per local day:
