@@ -100,3 +100,30 @@ func TestPostPageNetError(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountsPageJapanese: the page names the variables an installation
+// sets with Japanese descriptions (no English next to them), and a manual
+// account says it is not checked instead of 「未確認」.
+func TestAccountsPageJapanese(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.fixture(t)
+		manual := &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkManual, Name: "手で出す先"}
+		if err := e.db.CreateAccount(ctx, manual, ""); err != nil {
+			t.Fatal(err)
+		}
+		r := e.loggedIn(t, f.Users[soroe.RoleManager]).get(t, "/accounts")
+		want(t, r, 200)
+		for _, s := range []string{"SOROE_X_CLIENT_ID</code> <span class=\"muted\">X のアプリの OAuth 2.0 クライアント ID",
+			"確認なし（手動で投稿する先のため）"} {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("the page lacks %q", s)
+			}
+		}
+		for _, s := range []string{"Client Secret", "App Secret", "Threads App ID", "confidential client"} {
+			if strings.Contains(r.Body, s) {
+				t.Errorf("English %q on the Japanese page", s)
+			}
+		}
+	})
+}
