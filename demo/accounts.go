@@ -67,6 +67,9 @@ func SeedAccounts(ctx context.Context, db *store.DB, box *secretbox.Box, orgID i
 			if err := db.CreateAccount(ctx, a, secret); err != nil {
 				return fmt.Errorf("demo: %s: %w", d.name, err)
 			}
+			if err := recordCheck(ctx, db, a); err != nil {
+				return err
+			}
 			continue
 		}
 		if d.network == soroe.NetworkManual || a.Network != d.network {
@@ -79,6 +82,22 @@ func SeedAccounts(ctx context.Context, db *store.DB, box *secretbox.Box, orgID i
 		if err := db.SetAccountSecret(ctx, orgID, a.ID, secret); err != nil {
 			return fmt.Errorf("demo: %s: %w", d.name, err)
 		}
+		if err := recordCheck(ctx, db, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordCheck notes that a fake-network account was checked now and found
+// well: its fake has just started with the credentials it accepts. A
+// manual account is never checked (there is nothing to ask).
+func recordCheck(ctx context.Context, db *store.DB, a *soroe.Account) error {
+	if a.Network == soroe.NetworkManual {
+		return nil
+	}
+	if err := db.RecordAccountCheck(ctx, a.ID, ""); err != nil {
+		return fmt.Errorf("demo: %s: %w", a.Name, err)
 	}
 	return nil
 }

@@ -433,9 +433,55 @@ func TestOrgResolve(t *testing.T) {
 		if d.Name != "424242" {
 			t.Errorf("numeric name resolved to %+v", d)
 		}
-		if _, _, err := c.run("", "org", "show"); err == nil {
-			t.Error("org show without ORG succeeded")
+		// Without ORG there are several to choose from: the error lists them.
+		wantErr(t, c.fails("org", "show"), soroe.EInvalid, "org", "--org", "Same", "Other", id0, id1)
+	})
+}
+
+// TestOrgDefault: a command given no --org works on the only organization,
+// and with several it fails naming each one (ID and name) and --org.
+func TestOrgDefault(t *testing.T) {
+	onEngines(t, func(t *testing.T, c *cliEnv) {
+		c.addUser("owner@example.jp", "")
+		c.addUser("staff@example.jp", "")
+		wantErr(t, c.fails("member", "list"), soroe.ENotFound, "org", "no organization", "soroe org add")
+		c.ok("org", "add", "--name", "A社", "--owner", "owner@example.jp")
+		var orgs []jsonOrg
+		c.json(&orgs, "org", "list")
+		a := strconv.FormatInt(orgs[0].ID, 10)
+
+		// One organization: every kind of command takes it as the default.
+		c.ok("member", "add", "--email", "staff@example.jp", "--role", "staff")
+		if out := c.ok("member", "list"); !strings.Contains(out, "staff@example.jp") {
+			t.Errorf("member list without --org:\n%s", out)
 		}
+		if out := c.ok("org", "show"); !strings.Contains(out, "A社") {
+			t.Errorf("org show without ORG:\n%s", out)
+		}
+		for _, args := range [][]string{{"goal", "list"}, {"post", "list"}, {"template", "list"}, {"material", "list"}} {
+			c.ok(args...)
+		}
+		c.ok("goal", "add", "--as", "owner@example.jp", "--title", "資料請求を増やす", "--purpose", "lead_generation",
+			"--start", "2026-01-01", "--deadline", "2026-03-31", "--metric", "impressions", "--target", "1000")
+		if out := c.ok("goal", "list"); !strings.Contains(out, "資料請求を増やす") {
+			t.Errorf("goal list without --org:\n%s", out)
+		}
+
+		// Several: the message lists every organization and says --org.
+		c.ok("org", "add", "--name", "B社", "--owner", "owner@example.jp")
+		c.json(&orgs, "org", "list")
+		b := strconv.FormatInt(orgs[1].ID, 10)
+		for _, args := range [][]string{{"member", "list"}, {"goal", "list"}, {"post", "list"}, {"org", "show"}} {
+			wantErr(t, c.fails(args...), soroe.EInvalid, "org", "2 organizations", "--org", `"A社"`, `"B社"`, a, b)
+		}
+		// --as commands default to the member's only organization; a member
+		// of both must choose.
+		wantErr(t, c.fails("goal", "add", "--as", "owner@example.jp", "--title", "t", "--purpose", "lead_generation",
+			"--start", "2026-01-01", "--deadline", "2026-03-31", "--metric", "impressions", "--target", "1"),
+			soroe.EInvalid, "org", "--org", `"A社"`, `"B社"`)
+		c.ok("member", "role", "--org", "A社", "--email", "staff@example.jp", "--role", "executive")
+		c.ok("goal", "add", "--as", "staff@example.jp", "--title", "t", "--purpose", "lead_generation",
+			"--start", "2026-01-01", "--deadline", "2026-03-31", "--metric", "impressions", "--target", "1")
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -95,11 +96,11 @@ type orgDetail struct {
 func orgShowCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "show ORG",
-		Short: "Show an organization and its members (ORG is an ID or exact name)",
-		Args:  cobra.ExactArgs(1),
+		Use:   "show [ORG]",
+		Short: "Show an organization and its members (ORG is an ID or exact name; default: the only one)",
+		Args:  cobra.MaximumNArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return a.withOrg(cmd, args[0], func(ctx context.Context, db *store.DB, o *soroe.Org) error {
+			return a.withOrg(cmd, strings.Join(args, ""), func(ctx context.Context, db *store.DB, o *soroe.Org) error {
 				ms, err := db.Members(ctx, o.ID)
 				if err != nil {
 					return err

@@ -119,10 +119,10 @@ func jsonFlag(cmd *cobra.Command, v *bool) {
 	cmd.Flags().BoolVar(v, "json", false, "print JSON instead of a table")
 }
 
-// orgFlag adds the required --org flag of the commands about one
-// organization.
+// orgFlag adds the --org flag of the commands about one organization; left
+// out, it is the only organization there is (see resolveOrg).
 func orgFlag(cmd *cobra.Command, v *string) {
-	requiredFlag(cmd, v, "org", "organization ID or exact name")
+	cmd.Flags().StringVar(v, "org", "", "organization ID or exact name (default: the only organization)")
 }
 
 // requiredFlag adds a string flag the command cannot run without.

@@ -53,11 +53,17 @@ func (a *app) withUser(cmd *cobra.Command, email string, fn func(ctx context.Con
 
 // resolveOrg finds the organization ref names: an ID, or else an exact name.
 // An ID always wins, so an organization whose name is ambiguous (or looks like
-// a number) can still be reached by its ID.
+// a number) can still be reached by its ID. With no ref it is the only
+// organization there is; when there are several, the error lists them so
+// the next command line can name one.
 func resolveOrg(ctx context.Context, db *store.DB, ref string) (*soroe.Org, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return nil, &soroe.Error{Code: soroe.EInvalid, Field: "org", Message: "give an organization ID or name"}
+		orgs, err := db.Orgs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return onlyOrg(orgs)
 	}
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
 		o, err := db.Org(ctx, id)
@@ -130,17 +136,35 @@ func resolveMemberOrg(ctx context.Context, db *store.DB, u *soroe.User, ref stri
 	case 1:
 		return db.Org(ctx, ms[0].OrgID)
 	}
+	orgs := make([]*soroe.Org, len(ms))
+	for i, m := range ms {
+		orgs[i] = &soroe.Org{ID: m.OrgID, Name: m.OrgName}
+	}
 	return nil, &soroe.Error{Code: soroe.EInvalid, Field: "org",
-		Message: fmt.Sprintf("%s belongs to %d organizations; choose one with --org: %s", u.Email, len(ms), orgChoices(ms))}
+		Message: fmt.Sprintf("%s belongs to %d organizations; choose one with --org (ID or name):\n%s", u.Email, len(ms), orgChoices(orgs))}
 }
 
-// orgChoices lists the organizations of memberships as `ID "name"`.
-func orgChoices(ms []*soroe.Member) string {
-	s := make([]string, len(ms))
-	for i, m := range ms {
-		s[i] = fmt.Sprintf("%d %q", m.OrgID, m.OrgName)
+// onlyOrg is the one organization of orgs, the default of a command given no
+// --org; none or several is an error that says what to do.
+func onlyOrg(orgs []*soroe.Org) (*soroe.Org, error) {
+	switch len(orgs) {
+	case 0:
+		return nil, &soroe.Error{Code: soroe.ENotFound, Field: "org",
+			Message: "there is no organization yet (create one with `soroe org add --name NAME --owner EMAIL`, or run `soroe serve` and set it up in the browser)"}
+	case 1:
+		return orgs[0], nil
 	}
-	return strings.Join(s, ", ")
+	return nil, &soroe.Error{Code: soroe.EInvalid, Field: "org",
+		Message: fmt.Sprintf("there are %d organizations; choose one with --org (ID or name):\n%s", len(orgs), orgChoices(orgs))}
+}
+
+// orgChoices lists organizations one a line as `  ID  "name"`.
+func orgChoices(orgs []*soroe.Org) string {
+	s := make([]string, len(orgs))
+	for i, o := range orgs {
+		s[i] = fmt.Sprintf("  %d  %q", o.ID, o.Name)
+	}
+	return strings.Join(s, "\n")
 }
 
 // notMember is the error for a user who does not belong to an organization.
@@ -171,17 +195,13 @@ func (a *app) withMembership(cmd *cobra.Command, org, email string, fn func(ctx 
 }
 
 // withActor runs fn on the store, --org and the member --as names, once it is
-// checked that the member's role may do act.
+// checked that the member's role may do act. Without --org it is the
+// member's only organization.
 func (a *app) withActor(cmd *cobra.Command, org, as string, act soroe.Action, fn func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error) error {
-	return a.withMembership(cmd, org, as, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
-		m, err := db.Member(ctx, o.ID, u.ID)
+	return a.withDB(cmd, func(ctx context.Context, db *store.DB) error {
+		o, u, err := actor(ctx, db, org, as, act)
 		if err != nil {
-			return memberErr(err, u, o)
-		}
-		if !soroe.Can(m.Role, act) {
-			r, _ := soroe.RightFor(act)
-			return &soroe.Error{Code: soroe.EForbidden, Field: "as",
-				Message: fmt.Sprintf("%s is %s in %q; %s needs %s", u.Email, m.Role, o.Name, act, orList(r.Roles))}
+			return err
 		}
 		return fn(ctx, db, o, u)
 	})
