@@ -420,6 +420,14 @@ func checkEnglish(t *testing.T, browserCtx context.Context, srv *serveProc, arti
 	}
 	shoot(t, ctx, "manager-en", artifacts)
 	noProblems(t, problems, "English home page")
+	// Back to Japanese, so that the walks after this one read the pages as
+	// the demo's users do.
+	_, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`footer form.lang-switch button[value=ja]`)))
+	must(t, "switch back to Japanese", err)
+	must(t, "wait for the home page", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`body.in-app .page-head .badge`))))
+	if got := text(t, ctx, `.page-head h1`); !strings.Contains(got, "こんにちは") {
+		t.Errorf("greeting after switching back = %q; want Japanese", got)
+	}
 	logout(t, ctx, srv)
 	noProblems(t, problems, "logout")
 }
