@@ -21,7 +21,7 @@ const (
 	AccountLINE      = "揃え工務店 LINE公式アカウント（デモ）"
 	AccountMastodon  = "揃え工務店 Mastodon（デモ）"
 	AccountBluesky   = "揃え工務店 Bluesky（デモ）"
-	AccountManual    = "TikTok（採用担当が手動で投稿）"
+	AccountManual    = "TikTok（手動）"
 )
 
 // The credentials the fakes of network/nettest accept (NewMastodon,

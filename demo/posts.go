@@ -145,16 +145,18 @@ const (
 	afterRecording = 35 * time.Minute // the manual post, recorded by hand after its time
 )
 
-// draftedAt is when the i-th demo post was drafted: three days before its
-// day for the weeks behind (so that it was approved and scheduled before
-// its time), and in the last two days before the demo was seeded for the
-// weeks ahead. Every post gets its own minutes.
-func draftedAt(i int, dp demoPost, midnight, now time.Time) time.Time {
-	if dp.day < 0 {
-		d := time.Date(midnight.Year(), midnight.Month(), midnight.Day()+dp.day-3, 10, 0, 0, 0, midnight.Location())
-		return d.Add(time.Duration(i*7) * time.Minute).UTC()
+// draftedAt is when the i-th demo post was drafted, in working hours:
+// three days before its day for the weeks behind (so that it was approved
+// and scheduled before its time), and one to three days before the demo
+// was seeded for the weeks ahead (their steps take a few hours, done by
+// the evening before the seed). Every post gets its own minutes.
+func draftedAt(i int, dp demoPost, midnight time.Time) time.Time {
+	day, clock := dp.day-3, 10*time.Hour+time.Duration(i*7)*time.Minute
+	if dp.day >= 0 {
+		day, clock = -1-i%3, 9*time.Hour+time.Duration(i*11)*time.Minute
 	}
-	return now.Add(-40*time.Hour + time.Duration(i*11)*time.Minute)
+	d := time.Date(midnight.Year(), midnight.Month(), midnight.Day()+day, 0, 0, 0, 0, midnight.Location())
+	return d.Add(clock).UTC()
 }
 
 // SeedPosts gives the demo organization its month of posts, once: it does
@@ -240,7 +242,7 @@ func SeedPosts(ctx context.Context, db *store.DB, orgID int64) error {
 	}
 	s := &postSeeder{db: then, clock: clock, wf: &workflow.Service{DB: then}, who: who, goals: goals, tpls: tplByName}
 	for i, dp := range demoPosts() {
-		s.start = draftedAt(i, dp, midnight, now)
+		s.start = draftedAt(i, dp, midnight)
 		if err := s.seed(ctx, dp, pick(dp.accounts), midnight); err != nil {
 			return fmt.Errorf("demo: post %d (%s): %w", i+1, dp.fate, err)
 		}
