@@ -29,26 +29,38 @@ var photos = map[string]demoPhoto{
 	"nisetai": {"nisetai-mizumawari.jpg", "二世帯住宅の外観。玄関はひとつ", color.RGBA{170, 200, 230, 255}, color.RGBA{230, 225, 215, 255}, color.RGBA{70, 80, 90, 255}, 1600, 1200, true},
 }
 
-var (
-	photoOnce  sync.Mutex
-	photoBytes = map[string][]byte{}
-)
+// photoBytes draws each photo once per process, on first use (SeedPosts
+// starts them all at once: drawing is most of what seeding the posts
+// costs).
+var photoBytes = func() map[string]func() []byte {
+	m := map[string]func() []byte{}
+	for name, p := range photos {
+		m[name] = sync.OnceValue(func() []byte { return p.draw() })
+	}
+	return m
+}()
 
 // photo returns the JPEG of the named picture.
-func photo(name string) []byte {
-	photoOnce.Lock()
-	defer photoOnce.Unlock()
-	if b, ok := photoBytes[name]; ok {
-		return b
+func photo(name string) []byte { return photoBytes[name]() }
+
+// warmPhotos draws every photo in the background.
+func warmPhotos() {
+	for _, f := range photoBytes {
+		go f()
 	}
-	p := photos[name]
+}
+
+func (p demoPhoto) draw() []byte {
 	img := image.NewRGBA(image.Rect(0, 0, p.w, p.h))
 	ground := p.h * 3 / 4
 	left, right := p.w/5, p.w*4/5
 	top := p.h * 2 / 5
 	ridge := p.h / 5
+	board := p.w / 10
 	var state uint32 = 2463534242 // xorshift: the same grain every time
 	for y := range p.h {
+		row := img.Pix[y*img.Stride:]
+		half := (y-ridge)*(right-left)/2/(top-ridge) + p.w/40
 		for x := range p.w {
 			c := p.sky
 			switch {
@@ -56,10 +68,10 @@ func photo(name string) []byte {
 				c = color.RGBA{110, 140, 80, 255} // the lot
 			case x >= left && x < right && y >= top:
 				c = p.wall
-				if (x-left)%(p.w/10) < 6 {
+				if (x-left)%board < 6 {
 					c = shade(c, -30) // boards
 				}
-			case y >= ridge && y < top && abs(x-p.w/2) <= (y-ridge)*(right-left)/2/(top-ridge)+p.w/40:
+			case y >= ridge && y < top && abs(x-p.w/2) <= half:
 				c = p.roof
 			default:
 				c = shade(c, -(y*40)/p.h) // the sky darker at the top
@@ -70,7 +82,7 @@ func photo(name string) []byte {
 				state ^= state << 5
 				c = shade(c, int(state%61)-30)
 			}
-			img.SetRGBA(x, y, c)
+			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = c.R, c.G, c.B, 255
 		}
 	}
 	var b bytes.Buffer
@@ -81,8 +93,7 @@ func photo(name string) []byte {
 	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: q}); err != nil {
 		panic(err) // only a failing writer makes Encode fail; a buffer does not
 	}
-	photoBytes[name] = b.Bytes()
-	return photoBytes[name]
+	return b.Bytes()
 }
 
 func shade(c color.RGBA, d int) color.RGBA {

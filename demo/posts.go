@@ -170,6 +170,7 @@ func SeedPosts(ctx context.Context, db *store.DB, orgID int64) error {
 	if err != nil || len(accounts) == 0 {
 		return err
 	}
+	warmPhotos()
 	org, err := db.Org(ctx, orgID)
 	if err != nil {
 		return err

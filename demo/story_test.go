@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -402,4 +403,40 @@ func TestDemoFailedPostMatchesItsReason(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The same day seeds the same demo: posts, their targets, photos (by
+// their SHA-256) and history, to the microsecond.
+func TestDemoDeterministic(t *testing.T) {
+	at := time.Date(2027, 2, 3, 4, 5, 6, 0, time.UTC)
+	var runs [2]string
+	for i := range runs {
+		clock := storetest.NewClock(at)
+		db := storetest.Open(t, store.SQLite, clock.Now)
+		id, _, _ := seedAll(t, db)
+		ctx := context.Background()
+		posts, targets, _, err := db.Posts(ctx, store.PostFilter{OrgID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, p := range posts {
+			fmt.Fprintf(&b, "%s %s %v\n", p.Text, p.State, p.ScheduledAt)
+			for _, tg := range targets[p.ID] {
+				fmt.Fprintf(&b, "  %s %s %s %s\n", tg.Network, tg.State, tg.RemoteID, tg.LastError)
+			}
+			ms, _ := db.PostMedia(ctx, id, p.ID)
+			for _, m := range ms {
+				fmt.Fprintf(&b, "  %s %d %s\n", m.Filename, m.Bytes, m.SHA256)
+			}
+			evs, _ := db.PostEvents(ctx, id, p.ID)
+			for _, e := range evs {
+				fmt.Fprintf(&b, "  %s %s %s\n", e.At.Format(time.RFC3339Nano), e.Kind, e.Detail)
+			}
+		}
+		runs[i] = b.String()
+	}
+	if runs[0] != runs[1] {
+		t.Errorf("two seeds of the same day differ:\n%s\n---\n%s", runs[0], runs[1])
+	}
 }
