@@ -11,27 +11,36 @@ import (
 	"github.com/soroe/soroe/store"
 )
 
-// The demo organization's connected accounts: two on fake networks that
-// `serve --demo` runs on loopback (so demo posts really publish), and one
-// that a person posts by hand.
+// The demo organization's connected accounts: X, Instagram and LINE (what
+// a Japanese company posts to), Mastodon and Bluesky, all on the fake
+// networks that `serve --demo` runs on loopback (StartFakes: demo posts
+// really publish), and TikTok, which a person posts to by hand.
 const (
-	AccountMastodon = "揃え工務店 Mastodon（デモ）"
-	AccountBluesky  = "揃え工務店 Bluesky（デモ）"
-	AccountManual   = "手動投稿（Instagram 担当者が投稿）"
+	AccountX         = "揃え工務店 公式X（デモ）"
+	AccountInstagram = "揃え工務店 Instagram（デモ）"
+	AccountLINE      = "揃え工務店 LINE公式アカウント（デモ）"
+	AccountMastodon  = "揃え工務店 Mastodon（デモ）"
+	AccountBluesky   = "揃え工務店 Bluesky（デモ）"
+	AccountManual    = "TikTok（手動）"
 )
 
 // The credentials the fakes of network/nettest accept (NewMastodon,
-// NewBluesky).
+// NewBluesky, NewXFake, NewInstagram, NewLINEFake).
 const (
-	fakeMastodonToken = "token-shop"
-	fakeBlueskyHandle = "shop.bsky.social"
-	fakeBlueskyPass   = "abcd-efgh-ijkl-mnop"
+	fakeMastodonToken  = "token-shop"
+	fakeBlueskyHandle  = "shop.bsky.social"
+	fakeBlueskyPass    = "abcd-efgh-ijkl-mnop"
+	fakeXToken         = "x-access-1"
+	fakeXRefresh       = "x-refresh-1"
+	fakeInstagramToken = "instagram-token"
+	fakeInstagramUser  = `{"user_id":"17841405822304914"}`
+	fakeLINEToken      = "line-channel-token"
 )
 
 // SeedAccounts connects the demo accounts to orgID once, and at every call
 // points the fake-network ones at fakes (each network's base URL, which
-// changes at each start) with fresh credentials sealed by box. A network
-// missing from fakes gets no account.
+// changes at each start: Fakes.URLs) with fresh credentials sealed by box.
+// A network missing from fakes gets no account.
 func SeedAccounts(ctx context.Context, db *store.DB, box *secretbox.Box, orgID int64, fakes map[soroe.Network]string) error {
 	have, err := db.Accounts(ctx, orgID)
 	if err != nil {
@@ -47,9 +56,12 @@ func SeedAccounts(ctx context.Context, db *store.DB, box *secretbox.Box, orgID i
 		handle  string
 		creds   network.Credentials
 	}{
+		{AccountX, soroe.NetworkX, "@soroe_koumuten", network.Credentials{AccessToken: fakeXToken, RefreshToken: fakeXRefresh}},
+		{AccountInstagram, soroe.NetworkInstagram, "soroe_koumuten", network.Credentials{AccessToken: fakeInstagramToken, Session: fakeInstagramUser}},
+		{AccountLINE, soroe.NetworkLINE, "@soroe-koumuten", network.Credentials{AccessToken: fakeLINEToken}},
 		{AccountMastodon, soroe.NetworkMastodon, "@shop", network.Credentials{AccessToken: fakeMastodonToken}},
 		{AccountBluesky, soroe.NetworkBluesky, fakeBlueskyHandle, network.Credentials{AppPassword: fakeBlueskyPass}},
-		{AccountManual, soroe.NetworkManual, "", network.Credentials{}},
+		{AccountManual, soroe.NetworkManual, "@soroe_koumuten", network.Credentials{}},
 	} {
 		host, fake := fakes[d.network]
 		if d.network != soroe.NetworkManual && !fake {

@@ -139,6 +139,19 @@ func demoPlan(today soroe.Date) []demoGoal {
 	tag := func(tags ...string) func(b *soroe.TemplateBody) {
 		return func(b *soroe.TemplateBody) { b.Hashtags = append(b.Hashtags, tags...) }
 	}
+	// Each 型 is posted to networks the demo has connected (SeedAccounts):
+	// the library's suggestions name Facebook, LinkedIn and Threads too.
+	on := func(nets ...soroe.Network) func(b *soroe.TemplateBody) {
+		return func(b *soroe.TemplateBody) { b.Networks = nets }
+	}
+	both := func(fs ...func(b *soroe.TemplateBody)) func(b *soroe.TemplateBody) {
+		return func(b *soroe.TemplateBody) {
+			for _, f := range fs {
+				f(b)
+			}
+		}
+	}
+	ix := on(soroe.NetworkInstagram, soroe.NetworkX)
 	return []demoGoal{
 		{
 			goal: soroe.Goal{
@@ -153,13 +166,16 @@ func demoPlan(today soroe.Date) []demoGoal {
 				},
 			},
 			starters: []demoStarter{
-				{"day_in_life", func(b *soroe.TemplateBody) {
+				{"day_in_life", both(ix, func(b *soroe.TemplateBody) {
 					b.Name = "若手大工の一日"
 					b.Link = demoLink + "/recruit"
 					b.Hashtags = append(b.Hashtags, "#工務店", "#大工")
-				}},
-				{"senior_qa", func(b *soroe.TemplateBody) { b.Link = demoLink + "/recruit/faq"; tag("#工務店")(b) }},
-				{"job_opening", func(b *soroe.TemplateBody) { b.Link = demoLink + "/recruit/entry"; tag("#工務店")(b) }},
+				})},
+				{"senior_qa", both(ix, func(b *soroe.TemplateBody) { b.Link = demoLink + "/recruit/faq"; tag("#工務店")(b) })},
+				{"job_opening", both(on(soroe.NetworkX, soroe.NetworkInstagram), func(b *soroe.TemplateBody) {
+					b.Link = demoLink + "/recruit/entry"
+					tag("#工務店")(b)
+				})},
 			},
 			values: []func(int, time.Weekday) (float64, float64, bool){
 				func(i int, _ time.Weekday) (float64, float64, bool) { v, ok := appDays[i]; return v, 0, ok },
@@ -186,16 +202,18 @@ func demoPlan(today soroe.Date) []demoGoal {
 				},
 			},
 			starters: []demoStarter{
-				{"case_study", func(b *soroe.TemplateBody) {
+				{"case_study", both(on(soroe.NetworkInstagram, soroe.NetworkX, soroe.NetworkBluesky), func(b *soroe.TemplateBody) {
 					b.Name = "施工事例の紹介"
 					b.Link = demoLink + "/case-book"
 					b.Hashtags = append(b.Hashtags, "#施工事例", "#注文住宅")
-				}},
-				{"document_teaser", func(b *soroe.TemplateBody) {
+				})},
+				// Text and a link: to X, and to the LINE friends who asked
+				// about building a house.
+				{"document_teaser", both(on(soroe.NetworkX, soroe.NetworkLINE), func(b *soroe.TemplateBody) {
 					b.Name = "施工事例集の中身を紹介"
 					b.Link = demoLink + "/case-book"
 					b.Hashtags = append(b.Hashtags, "#家づくり", "#注文住宅")
-				}},
+				})},
 			},
 			values: []func(int, time.Weekday) (float64, float64, bool){
 				func(i int, _ time.Weekday) (float64, float64, bool) {
@@ -228,11 +246,11 @@ func demoPlan(today soroe.Date) []demoGoal {
 				},
 			},
 			starters: []demoStarter{
-				{"behind_the_scenes", tag("#大工仕事", "#工務店")},
-				{"local_season", func(b *soroe.TemplateBody) {
+				{"behind_the_scenes", both(ix, tag("#大工仕事", "#工務店"))},
+				{"local_season", both(ix, func(b *soroe.TemplateBody) {
 					b.Frequency.Count, b.Frequency.Weekdays = 1, []time.Weekday{time.Friday}
 					b.Hashtags = append(b.Hashtags, "#工務店")
-				}},
+				})},
 			},
 			values: []func(int, time.Weekday) (float64, float64, bool){
 				func(i int, wd time.Weekday) (float64, float64, bool) { return awarenessImpressions(i, wd), 0, true },
@@ -259,18 +277,25 @@ func awarenessImpressions(i int, wd time.Weekday) float64 {
 func ptr(f float64) *float64 { return &f }
 
 // seedPlan creates the demo organization's goals, 型 and KPI values, and
-// marks its setup done. ids are the demo users by role.
+// marks its setup done. ids are the demo users by role. Each is written at
+// the time it was made: the goals and 型 three days before the period
+// started, each day's values that evening.
 func seedPlan(ctx context.Context, db *store.DB, org *soroe.Org, ids map[soroe.Role]int64) error {
 	loc := org.Location()
 	today := soroe.DateOf(db.Now(), loc)
+	clock := &seedClock{}
+	then := db.WithClock(clock.Now)
 	exec, pr, staff := ids[soroe.RoleExecutive], ids[soroe.RoleManager], ids[soroe.RoleStaff]
-	for _, dg := range demoPlan(today) {
+	for gi, dg := range demoPlan(today) {
 		g := dg.goal
 		g.OrgID, g.OwnerID = org.ID, exec
-		if err := db.CreateGoal(ctx, &g, exec); err != nil {
+		made := g.StartOn.AddDays(-3).Time(loc)
+		clock.t = made.Add(10*time.Hour + time.Duration(gi*20)*time.Minute)
+		if err := then.CreateGoal(ctx, &g, exec); err != nil {
 			return fmt.Errorf("goal %q: %w", g.Title, err)
 		}
-		for _, st := range dg.starters {
+		for si, st := range dg.starters {
+			clock.t = made.Add(14*time.Hour + time.Duration(gi*20+si*5)*time.Minute)
 			e, ok := library.Lookup(g.Purpose, soroe.LangJA, st.key)
 			if !ok {
 				return fmt.Errorf("no library 型 %s/%s", g.Purpose, st.key)
@@ -282,7 +307,7 @@ func seedPlan(ctx context.Context, db *store.DB, org *soroe.Org, ids map[soroe.R
 			b.Drafters = soroe.Assignees{UserIDs: []int64{staff}}
 			b.Approvers = soroe.Assignees{UserIDs: []int64{pr}}
 			t := &soroe.Template{OrgID: org.ID, GoalID: g.ID, Source: "library", CreatedBy: pr, TemplateBody: b}
-			if err := db.CreateTemplate(ctx, t); err != nil {
+			if err := then.CreateTemplate(ctx, t); err != nil {
 				return fmt.Errorf("型 %q: %w", b.Name, err)
 			}
 		}
@@ -297,7 +322,8 @@ func seedPlan(ctx context.Context, db *store.DB, org *soroe.Org, ids map[soroe.R
 				if kpi.Primary {
 					e.Note = dg.notes[i]
 				}
-				if err := db.SetKPIEntry(ctx, org.ID, e); err != nil {
+				clock.t = day.Time(loc).Add(18*time.Hour + time.Duration(gi*10+k*2)*time.Minute)
+				if err := then.SetKPIEntry(ctx, org.ID, e); err != nil {
 					return fmt.Errorf("%s on %s: %w", kpi.Label(), day, err)
 				}
 			}

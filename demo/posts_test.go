@@ -27,7 +27,10 @@ func TestSeedPosts(t *testing.T) {
 			t.Fatalf("%d posts without accounts", n)
 		}
 		for _, a := range []*soroe.Account{
-			{OrgID: id, Network: soroe.NetworkMastodon, Name: demo.AccountMastodon, Handle: "@shop", Host: "http://127.0.0.1:1"},
+			{OrgID: id, Network: soroe.NetworkX, Name: demo.AccountX, Handle: "@soroe_koumuten", Host: "http://127.0.0.1:1"},
+			{OrgID: id, Network: soroe.NetworkInstagram, Name: demo.AccountInstagram, Handle: "soroe_koumuten", Host: "http://127.0.0.1:2"},
+			{OrgID: id, Network: soroe.NetworkLINE, Name: demo.AccountLINE, Handle: "@soroe-koumuten", Host: "http://127.0.0.1:3"},
+			{OrgID: id, Network: soroe.NetworkMastodon, Name: demo.AccountMastodon, Handle: "@shop", Host: "http://127.0.0.1:4"},
 			{OrgID: id, Network: soroe.NetworkBluesky, Name: demo.AccountBluesky, Handle: "shop.bsky.social"},
 			{OrgID: id, Network: soroe.NetworkManual, Name: demo.AccountManual},
 		} {
@@ -68,7 +71,8 @@ func TestSeedPosts(t *testing.T) {
 			}
 			for _, tg := range targets[p.ID] {
 				tstates[tg.State]++
-				if tg.State == soroe.TargetSent && (tg.URL == "" || (tg.Network != soroe.NetworkManual && tg.RemoteID == "")) {
+				// A LINE broadcast has no page, so no URL.
+				if tg.State == soroe.TargetSent && ((tg.URL == "" && tg.Network != soroe.NetworkLINE) || tg.RemoteID == "") {
 					t.Errorf("sent target without remote ID or URL: %+v", tg)
 				}
 				if tg.State == soroe.TargetFailed && tg.LastError == "" {

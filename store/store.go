@@ -172,6 +172,16 @@ func (db *DB) PgxPool() *pgxpool.Pool { return db.pool }
 // Now is the store's clock, truncated to what both engines keep.
 func (db *DB) Now() time.Time { return ts(db.now()) }
 
+// WithClock returns the store on the same connections with another clock:
+// everything it writes is stamped by c. The demo seeds a month of history
+// with it, each step at the time it happened. Close the original store,
+// not the copy.
+func (db *DB) WithClock(c soroe.Clock) *DB {
+	cp := *db
+	cp.now = c
+	return &cp
+}
+
 // ts brings a time to UTC and to microseconds, the precision both engines
 // store, so that a value read back equals the value written.
 func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }

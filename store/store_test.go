@@ -333,3 +333,25 @@ func TestBackup(t *testing.T) {
 		t.Errorf("user in backup: %+v %v", u, err)
 	}
 }
+
+// A store with another clock writes on the same database with its own
+// times; the original keeps its clock.
+func TestWithClock(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, _ *storetest.Clock) {
+		ctx := context.Background()
+		past := storetest.Epoch.Add(-72 * time.Hour)
+		then := db.WithClock(func() time.Time { return past })
+		u := mustUser(t, then, "past@example.jp")
+		got, err := db.User(ctx, u.ID)
+		if err != nil || !got.CreatedAt.Equal(past) {
+			t.Fatalf("written through the copy: %+v %v; want created %v", got, err, past)
+		}
+		if !db.Now().Equal(storetest.Epoch) || !then.Now().Equal(past) {
+			t.Errorf("clocks: original %v, copy %v", db.Now(), then.Now())
+		}
+		v := mustUser(t, db, "now@example.jp")
+		if got, _ := then.User(ctx, v.ID); got == nil || !got.CreatedAt.Equal(storetest.Epoch) {
+			t.Errorf("the copy does not read what the original wrote: %+v", got)
+		}
+	})
+}

@@ -126,7 +126,7 @@ func (s *Server) uiAuth(act soroe.Action, next http.HandlerFunc) http.Handler {
 				return
 			}
 			if !soroe.Can(id.Role, act) {
-				s.errorPage(w, r, http.StatusForbidden, "error.forbidden")
+				s.forbidden(w, r, act)
 				return
 			}
 		}

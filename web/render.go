@@ -224,7 +224,7 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 
 // errorPage renders an error page with a message key.
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
-	p := s.newPage(w, r, "error.title", key)
+	p := s.newPage(w, r, "error.title", errorView{Title: "error.title", Lines: []string{s.cat.T(lang(r), key)}})
 	s.render(w, status, "error", p)
 }
 

@@ -217,8 +217,12 @@ type calPostView struct {
 	Template string
 	Networks []string
 	URLs     []string
-	Movable  bool
-	AtValue  string // "2006-01-02T15:04", local, for the move form
+	// Partly says the post went out on some networks and waits for the
+	// rest; Pending names the accounts whose by-hand post is due.
+	Partly  bool
+	Pending []string
+	Movable bool
+	AtValue string // "2006-01-02T15:04", local, for the move form
 }
 
 type calDay struct {
@@ -376,6 +380,12 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	accounts, err := s.db.Accounts(ctx, org.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	account := accountFinder(accounts)
 	titles := map[int64]string{}
 	for _, g := range goals {
 		titles[g.ID] = g.Title
@@ -452,6 +462,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 		v := &calPostView{
 			ID: p.ID, State: p.State, Excerpt: calExcerpt(p.Text), Author: win.Names[p.AuthorID],
 			Movable: calMovable(actor, p.Post, p.Targets), AtValue: p.At.In(loc).Format("2006-01-02T15:04"),
+			Partly: partlyPublished(p.Post, p.Targets), Pending: pendingByHand(p.Targets, account),
 		}
 		if p.TemplateID != nil {
 			v.Template = tplNames[*p.TemplateID]

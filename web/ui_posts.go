@@ -247,6 +247,10 @@ type postRow struct {
 	*soroe.Post
 	Targets []*targetView
 	Author  string
+	// Partly says the post went out on some networks and waits for the
+	// rest; Pending names the accounts whose by-hand post is due.
+	Partly  bool
+	Pending []string
 }
 
 // postTabs are the list's tabs: their states.
@@ -304,8 +308,9 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	account := accountFinder(d.Accounts)
 	for _, p := range posts {
-		row := &postRow{Post: p}
+		row := &postRow{Post: p, Partly: partlyPublished(p, targets[p.ID]), Pending: pendingByHand(targets[p.ID], account)}
 		for _, t := range targets[p.ID] {
 			tv := &targetView{Target: t}
 			if i := slices.IndexFunc(d.Accounts, func(a *soroe.Account) bool { return a.ID == t.AccountID }); i >= 0 {
@@ -1057,15 +1062,20 @@ func (s *Server) homePosts(r *http.Request) (any, error) {
 		}
 		d.Drafts = posts
 	}
-	f := store.PostFilter{OrgID: id.Org.ID, States: []string{soroe.PostFailed}, Limit: 5, Newest: true}
-	if id.Role == soroe.RoleStaff {
-		f.AuthorID = id.User.ID
+	// Failed posts, for those who can post them again (a copy, or a
+	// retry after reconnecting): who may write posts, staff their own
+	// (workflow.MayEdit). An executive could only look at them.
+	if soroe.Can(id.Role, soroe.ActPostWrite) {
+		f := store.PostFilter{OrgID: id.Org.ID, States: []string{soroe.PostFailed}, Limit: 5, Newest: true}
+		if id.Role == soroe.RoleStaff {
+			f.AuthorID = id.User.ID
+		}
+		posts, _, _, err := s.db.Posts(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		d.Failed = posts
 	}
-	posts, _, _, err := s.db.Posts(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	d.Failed = posts
 	if len(d.Review)+len(d.Drafts)+len(d.Failed) == 0 {
 		return nil, nil
 	}

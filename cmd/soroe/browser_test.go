@@ -178,6 +178,7 @@ func TestBrowserHome(t *testing.T) {
 	}
 	t.Run("english", func(t *testing.T) { checkEnglish(t, browserCtx, srv, artifacts) })
 	t.Run("posts", func(t *testing.T) { checkPosts(t, browserCtx, srv, artifacts) })
+	t.Run("story", func(t *testing.T) { checkDemoStory(t, browserCtx, srv, artifacts) })
 	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
 

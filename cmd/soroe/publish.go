@@ -24,7 +24,6 @@ import (
 	"github.com/soroe/soroe/network/line"
 	"github.com/soroe/soroe/network/linkedin"
 	"github.com/soroe/soroe/network/mastodon"
-	"github.com/soroe/soroe/network/nettest"
 	"github.com/soroe/soroe/network/threads"
 	"github.com/soroe/soroe/network/x"
 	"github.com/soroe/soroe/publish"
@@ -159,8 +158,9 @@ func envDuration(name string) (time.Duration, error) {
 
 // publishing sets up publishing for serve in cfg: the engine with every
 // adapter, its schedule from the environment and, with --demo, fake
-// Mastodon and Bluesky servers on loopback that the demo organization's
-// accounts post to. The returned function stops the fakes.
+// X, Instagram, LINE, Mastodon and Bluesky servers on loopback that the
+// demo organization's accounts post to. The returned function stops the
+// fakes.
 func publishing(ctx context.Context, db *store.DB, box *secretbox.Box, cfg *jobs.Config, on bool, demoOrg int64, log *slog.Logger) (func(), error) {
 	stop := func() {}
 	for name, d := range map[string]*time.Duration{envJobsPoll: &cfg.FetchPollInterval} {
@@ -197,18 +197,25 @@ func publishing(ctx context.Context, db *store.DB, box *secretbox.Box, cfg *jobs
 		*d = v
 	}
 	allow := map[string]bool{}
+	var fakes *demo.Fakes
 	if demoOrg != 0 && box != nil {
-		m, b := nettest.NewMastodon(), nettest.NewBluesky()
-		stop = func() { m.Close(); b.Close() }
-		allow[m.Listener.Addr().String()], allow[b.Listener.Addr().String()] = true, true
-		fakes := map[soroe.Network]string{soroe.NetworkMastodon: m.URL, soroe.NetworkBluesky: b.URL}
-		if err := demo.SeedAccounts(ctx, db, box, demoOrg, fakes); err != nil {
+		fakes = demo.StartFakes()
+		stop = fakes.Close
+		for _, a := range fakes.Addrs() {
+			allow[a] = true
+		}
+		if err := demo.SeedAccounts(ctx, db, box, demoOrg, fakes.URLs()); err != nil {
 			stop()
 			return func() {}, err
 		}
-		log.Info("demo: fake Mastodon and Bluesky servers on loopback", "mastodon", m.URL, "bluesky", b.URL)
+		urls := fakes.URLs()
+		log.Info("demo: fake networks on loopback", "x", urls[soroe.NetworkX], "instagram", urls[soroe.NetworkInstagram],
+			"line", urls[soroe.NetworkLINE], "mastodon", urls[soroe.NetworkMastodon], "bluesky", urls[soroe.NetworkBluesky])
 	}
 	eng.Adapters = adapters(allow)
+	if fakes != nil {
+		eng.Adapters = fakes.Route(eng.Adapters)
+	}
 	cfg.Publish = pc
 	cfg.Metrics = jobs.MetricsConfig{Puller: &measure.Puller{Store: db, Readers: measure.Readers(eng.Adapters), Open: eng.Open, Log: log}}
 	return stop, nil

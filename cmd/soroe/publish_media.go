@@ -17,10 +17,11 @@ import (
 // networks that take uploads, and a public, signed link that expires
 // (baseURL/m/<token>) for those that fetch media by URL (Instagram,
 // Threads, Facebook, LINE). Without a public base URL or a secret key
-// there is no link, and such networks refuse posts with media.
-func mediaLoader(db *store.DB, box *secretbox.Box, baseURL string, now soroe.Clock) func(ctx context.Context, t *soroe.Target) ([]network.Media, error) {
-	baseURL = strings.TrimRight(baseURL, "/")
+// there is no link, and such networks refuse posts with media. base is
+// read at each call (serve --demo learns its own address after listening).
+func mediaLoader(db *store.DB, box *secretbox.Box, base func() string, now soroe.Clock) func(ctx context.Context, t *soroe.Target) ([]network.Media, error) {
 	return func(ctx context.Context, t *soroe.Target) ([]network.Media, error) {
+		baseURL := strings.TrimRight(base(), "/")
 		ms, err := db.PostMedia(ctx, t.OrgID, t.PostID)
 		if err != nil || len(ms) == 0 {
 			return nil, err

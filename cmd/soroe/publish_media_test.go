@@ -83,7 +83,7 @@ func TestPublishMedia(t *testing.T) {
 		}
 		n := &mediaNet{}
 		eng := &publish.Engine{Store: db, Adapters: map[soroe.Network]network.Publisher{soroe.NetworkMastodon: n}, Clock: clock.Now,
-			Media: mediaLoader(db, box, "https://soroe.example.jp/", clock.Now)}
+			Media: mediaLoader(db, box, func() string { return "https://soroe.example.jp/" }, clock.Now)}
 		if err := eng.Attempt(ctx, tg.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +101,7 @@ func TestPublishMedia(t *testing.T) {
 			t.Errorf("the link opens to %d %v", id, err)
 		}
 		// Without a public base URL there is no link (networks that fetch by URL refuse).
-		ms, err := mediaLoader(db, box, "", clock.Now)(ctx, tg)
+		ms, err := mediaLoader(db, box, func() string { return "" }, clock.Now)(ctx, tg)
 		if err != nil || len(ms) != 1 || ms[0].URL != "" {
 			t.Errorf("no base URL: %+v %v", ms, err)
 		}

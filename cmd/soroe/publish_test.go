@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,18 +19,24 @@ import (
 	"github.com/soroe/soroe/network"
 	"github.com/soroe/soroe/publish"
 	"github.com/soroe/soroe/store"
+	"github.com/soroe/soroe/workflow"
 )
 
-// TestDemoPublishes: `serve --demo` runs fake Mastodon and Bluesky servers
-// on loopback and its demo accounts point at them — without
-// SOROE_ALLOW_PRIVATE_URLS — so a demo post really publishes; the manual
-// account's target waits for a person.
+// TestDemoPublishes: `serve --demo` runs fake X, Instagram, LINE, Mastodon
+// and Bluesky servers on loopback and its demo accounts point at them —
+// without SOROE_ALLOW_PRIVATE_URLS — so a demo post really publishes to
+// each (Instagram's with a photo, linked under the demo's own address);
+// the manual account's target waits for a person.
 func TestDemoPublishes(t *testing.T) {
 	t.Setenv(material.EnvAllowPrivateURLs, "")
 	t.Setenv(envDispatchEvery, "200ms")
 	t.Setenv(envJobsPoll, "100ms")
 	t.Setenv(envPublish, "")
 	data := t.TempDir()
+	var img bytes.Buffer
+	if err := jpeg.Encode(&img, image.NewRGBA(image.Rect(0, 0, 64, 64)), nil); err != nil {
+		t.Fatal(err)
+	}
 	for round := range 2 { // the second start finds the accounts and re-points them
 		srv := startServe(t, data, "", "--demo")
 		ctx := context.Background()
@@ -41,33 +52,67 @@ func TestDemoPublishes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(accts) != 3 {
+		if len(accts) != 6 {
 			t.Fatalf("round %d: %d demo accounts", round, len(accts))
 		}
-		var targets []*soroe.Target
-		for _, a := range accts {
-			if a.Network != soroe.NetworkManual && !strings.HasPrefix(a.Host, "http://127.0.0.1:") {
-				t.Errorf("%s on %q", a.Name, a.Host)
-			}
-			targets = append(targets, &soroe.Target{AccountID: a.ID, Text: "完成見学会のお知らせ " + string(rune('A'+round))})
-		}
-		owner, err := db.UserByEmail(ctx, demo.Users[0].Email)
+		members, err := db.Members(ctx, orgID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		at := db.Now()
-		post := &soroe.Post{OrgID: orgID, AuthorID: owner.ID, State: soroe.PostScheduled, ScheduledAt: &at}
-		if err := db.CreatePost(ctx, post, targets); err != nil {
-			t.Fatal(err)
+		actor := func(r soroe.Role) workflow.Actor {
+			i := slices.IndexFunc(members, func(m *soroe.Member) bool { return m.Role == r })
+			return workflow.Actor{UserID: members[i].UserID, OrgID: orgID, Role: r}
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			ts, err := db.Targets(ctx, orgID, post.ID)
-			if err != nil {
+		staff, pr := actor(soroe.RoleStaff), actor(soroe.RoleManager)
+		wf := &workflow.Service{DB: db}
+		// A text to every account but Instagram, a photo to Instagram
+		// (which takes no post without one), made as people make them.
+		var posts []int64
+		for _, photo := range []bool{false, true} {
+			var targets []*soroe.Target
+			for _, a := range accts {
+				if a.Network != soroe.NetworkManual && !strings.HasPrefix(a.Host, "http://127.0.0.1:") {
+					t.Errorf("%s on %q", a.Name, a.Host)
+				}
+				if (a.Network == soroe.NetworkInstagram) == photo {
+					targets = append(targets, &soroe.Target{AccountID: a.ID, Text: fmt.Sprintf("完成見学会のお知らせ %c%v", 'A'+round, photo)})
+				}
+			}
+			post := &soroe.Post{Text: targets[0].Text}
+			if err := wf.Create(ctx, staff, post, targets); err != nil {
 				t.Fatal(err)
 			}
+			if photo {
+				m := &soroe.Media{OrgID: orgID, PostID: post.ID, Filename: "gaikan.jpg", ContentType: "image/jpeg", CreatedBy: staff.UserID}
+				if _, err := db.AddMedia(ctx, m, img.Bytes(), nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := wf.Submit(ctx, staff, post.ID); err != nil {
+				t.Fatal(err)
+			}
+			cur, _ := db.Post(ctx, orgID, post.ID)
+			if _, _, err := wf.Decide(ctx, orgID, post.ID, store.Decision{Round: cur.Round, Step: cur.Step, UserID: pr.UserID, Decision: soroe.DecisionApprove}); err != nil {
+				t.Fatal(err)
+			}
+			if err := wf.Schedule(ctx, pr, post.ID, db.Now().Add(time.Second)); err != nil {
+				t.Fatal(err)
+			}
+			posts = append(posts, post.ID)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		var all []*soroe.Target
+		for {
+			all = all[:0]
+			for _, id := range posts {
+				ts, err := db.Targets(ctx, orgID, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, ts...)
+			}
 			done := 0
-			for _, tg := range ts {
+			for _, tg := range all {
 				want := soroe.TargetSent
 				if tg.Network == soroe.NetworkManual {
 					want = soroe.TargetUnconfirmed
@@ -76,24 +121,29 @@ func TestDemoPublishes(t *testing.T) {
 					done++
 				}
 			}
-			if done == len(ts) {
-				for _, tg := range ts {
-					if tg.Network != soroe.NetworkManual && (tg.RemoteID == "" || tg.Attempts != 1) {
-						t.Errorf("%s: %+v", tg.Network, tg)
-					}
-					if tg.Network == soroe.NetworkManual && tg.LastError != publish.NoteManual {
-						t.Errorf("manual: %q", tg.LastError)
-					}
-				}
+			if done == len(all) {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("round %d: targets %+v\n%s", round, ts, srv.stderr)
+				t.Fatalf("round %d: targets %+v\n%s", round, all, srv.stderr)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		ns, _, err := db.Notifications(ctx, orgID, owner.ID, 10)
-		if err != nil || len(ns) == 0 || ns[0].Kind != soroe.NotifyManualDue {
+		networks := map[soroe.Network]bool{}
+		for _, tg := range all {
+			networks[tg.Network] = true
+			if tg.Network != soroe.NetworkManual && (tg.RemoteID == "" || tg.Attempts != 1) {
+				t.Errorf("%s: %+v", tg.Network, tg)
+			}
+			if tg.Network == soroe.NetworkManual && tg.LastError != publish.NoteManual {
+				t.Errorf("manual: %q", tg.LastError)
+			}
+		}
+		if len(networks) != 6 {
+			t.Errorf("published to %v", networks)
+		}
+		ns, _, err := db.Notifications(ctx, orgID, staff.UserID, 10)
+		if err != nil || !slices.ContainsFunc(ns, func(n *soroe.Notification) bool { return n.Kind == soroe.NotifyManualDue }) {
 			t.Errorf("notifications %v, %v", ns, err)
 		}
 		db.Close()

@@ -140,8 +140,12 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 		return err
 	}
 	defer stopFakes()
+	// Media links for networks that fetch by URL: under the public base
+	// URL or, for a demo without one, under the address it listens on
+	// (which its fake networks on loopback can reach), set below.
+	mediaBase := o.baseURL
 	if jcfg.Publish.Engine != nil {
-		jcfg.Publish.Engine.Media = mediaLoader(db, box, o.baseURL, a.clock)
+		jcfg.Publish.Engine.Media = mediaLoader(db, box, func() string { return mediaBase }, a.clock)
 		jcfg.Publish.Engine.TrackBase = strings.TrimRight(o.baseURL, "/")
 	}
 	if jcfg.Accounts, err = accountHealth(box, o.baseURL, o.demo); err != nil {
@@ -173,13 +177,6 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
-	// Jobs run until the server has stopped, then get their own grace.
-	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopJobs()
-	if err := runner.Start(jobCtx); err != nil {
-		l.Close()
-		return err
-	}
 	scheme := "http://"
 	if o.tlsCert != "" {
 		scheme = "https://"
@@ -187,6 +184,16 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	url := scheme + l.Addr().String()
 	if o.baseURL != "" {
 		url = o.baseURL
+	}
+	if o.demo && mediaBase == "" {
+		mediaBase = url
+	}
+	// Jobs run until the server has stopped, then get their own grace.
+	jobCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	if err := runner.Start(jobCtx); err != nil {
+		l.Close()
+		return err
 	}
 	fmt.Fprintf(a.stdout, "Soroe is running at %s\n", url)
 	if o.demo {
