@@ -426,6 +426,22 @@ func (p *parser) period() (from, to string) {
 }
 
 // count reads a count cell; a problem when it is neither a count nor empty.
+// requiredDay reads the day in column i of a row that must have one
+// (YYYY-MM-DD), noting the problem when it is empty or not a day.
+func (p *parser) requiredDay(rec []string, i int) (string, bool) {
+	s := strings.TrimSpace(rec[i])
+	if s == "" {
+		p.cell(ProblemRequired, p.pos(i), i)
+		return "", false
+	}
+	t, ok := parseDay(s)
+	if !ok {
+		p.cell(ProblemTime, p.pos(i), i, "value", short(s))
+		return "", false
+	}
+	return t.Format(time.DateOnly), true
+}
+
 func (p *parser) count(rec []string, i int) (v int64, given, ok bool) {
 	s := strings.TrimSpace(rec[i])
 	if unavailable(s) {
@@ -631,17 +647,9 @@ func (p *parser) dayRow(rec []string, line int) *AccountDay {
 				d.Network = n
 			}
 		case rDate:
-			s := strings.TrimSpace(rec[i])
-			if s == "" {
-				p.cell(ProblemRequired, p.pos(i), i)
-				continue
+			if day, ok := p.requiredDay(rec, i); ok {
+				d.Day = day
 			}
-			t, ok := parseDay(s)
-			if !ok {
-				p.cell(ProblemTime, p.pos(i), i, "value", short(s))
-				continue
-			}
-			d.Day = t.Format(time.DateOnly)
 		case rFollowers, rGained, rLost, rImpressions, rEngagements, rMetric:
 			v, given, ok := p.count(rec, i)
 			if !ok {
@@ -690,17 +698,10 @@ func (p *parser) trafficRow(rec []string, line int, from, to string) *Traffic {
 		s := strings.TrimSpace(rec[i])
 		switch cl.role {
 		case rDate:
-			if s == "" {
-				p.cell(ProblemRequired, p.pos(i), i)
-				continue
+			if day, ok := p.requiredDay(rec, i); ok {
+				t.Day = day
+				t.From, t.To = day, day
 			}
-			d, ok := parseDay(s)
-			if !ok {
-				p.cell(ProblemTime, p.pos(i), i, "value", short(s))
-				continue
-			}
-			t.Day = d.Format(time.DateOnly)
-			t.From, t.To = t.Day, t.Day
 		case rChannel:
 			t.Channel = s
 		case rSource:
