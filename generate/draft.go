@@ -18,12 +18,31 @@ import (
 var slotRE = regexp.MustCompile(`\{([^{}\n]{1,40})\}`)
 
 // Placeholder is what a draft shows for a slot nobody filled: a visible
-// marker for a person to replace, never an invented fact.
+// marker for a person to replace, never an invented fact, that says what to
+// write there, built from the slot's name: 「【ここに社員名を入れてください】」,
+// 「【ここに導入前の課題を書いてください】」, "[add employee name]". Every
+// Japanese placeholder starts 「【ここに」, which the pre-publish check looks
+// for.
 func Placeholder(slot, lang string) string {
 	if lang == soroe.LangEN {
 		return "[add " + slot + "]"
 	}
-	return "【ここに" + slot + "】"
+	switch {
+	case strings.HasSuffix(slot, "で") || strings.HasSuffix(slot, "に"):
+		// {仕事内容をひとことで}: the slot already says how.
+		return "【ここに" + slot + "書いてください】"
+	case urlSlot(slot) || shortSlot(slot) || voiceSlot(slot):
+		// A name, a number, a link, someone's own words: put in.
+		return "【ここに" + slot + "を入れてください】"
+	}
+	return "【ここに" + slot + "を書いてください】"
+}
+
+// isPlaceholder reports whether body holds a placeholder for slot, in
+// either language, as Placeholder writes it or as a model may write it
+// (「【ここに社員名】」 too).
+func isPlaceholder(body, slot string) bool {
+	return strings.Contains(body, "【ここに"+slot) || strings.Contains(body, "[add "+slot+"]")
 }
 
 // linkSlot is the name the link placeholder uses.
@@ -34,17 +53,24 @@ func linkSlot(lang string) string {
 	return "リンクURL"
 }
 
-// Preview is a 型 filled with placeholders and finished as a post for the
-// network: what a draft with nothing filled in looks like.
+// Preview is a 型 filled with placeholders (and its link, in the slots for
+// one) and finished as a post for the network: what a draft with nothing
+// filled in looks like.
 func Preview(b soroe.TemplateBody, n soroe.Network, lang string) string {
-	body := fill(b.Structure, func(slot string) string { return Placeholder(slot, lang) })
-	return compose(body, ctaLine(b.CTA, b.Link, lang), tagsFor(b.Hashtags, n, body))
+	body := fill(b.Structure, func(slot string) string {
+		if urlSlot(slot) && b.Link != "" {
+			return b.Link
+		}
+		return Placeholder(slot, lang)
+	})
+	return compose(body, ctaLine(b.CTA, b.Link, lang, hasURLSlot(b.Structure)), tagsFor(b.Hashtags, n, body))
 }
 
 // fill replaces every slot of structure with value(slot). When the value
 // ends a sentence and the structure puts punctuation right after the slot,
 // the value's own full stop is dropped; so is its 「。」 when the sentence
-// goes on after the slot (「{時間帯}は…」 never reads 「朝。は…」).
+// goes on after the slot (「{時間帯}は…」 never reads 「朝。は…」). A
+// placeholder the structure already puts in 【】 keeps one pair.
 func fill(structure string, value func(slot string) string) string {
 	var sb strings.Builder
 	last := 0
@@ -52,6 +78,11 @@ func fill(structure string, value func(slot string) string) string {
 		sb.WriteString(structure[last:m[0]])
 		v := value(strings.TrimSpace(structure[m[2]:m[3]]))
 		next, _ := utf8.DecodeRuneInString(structure[m[1]:])
+		prev, _ := utf8.DecodeLastRuneInString(structure[:m[0]])
+		if prev == '【' && next == '】' && strings.HasPrefix(v, "【") && strings.HasSuffix(v, "】") {
+			// 「【{テーマ}】」 holds a placeholder in its own brackets.
+			v = strings.TrimSuffix(strings.TrimPrefix(v, "【"), "】")
+		}
 		switch {
 		case strings.ContainsRune("。、.,」』\"!?！？", next):
 			v = strings.TrimRight(v, "。.")
@@ -68,9 +99,12 @@ func fill(structure string, value func(slot string) string) string {
 }
 
 // ctaLine is the call to action with its link; a CTA that leads to a page
-// and has no link yet gets a placeholder for it.
-func ctaLine(cta, link, lang string) string {
+// and has no link yet gets a placeholder for it. When the structure has a
+// slot for the link (inBody), the link is there and the CTA stands alone.
+func ctaLine(cta, link, lang string, inBody bool) string {
 	switch {
+	case inBody:
+		return cta
 	case cta == "":
 		return link
 	case link != "":
@@ -79,6 +113,28 @@ func ctaLine(cta, link, lang string) string {
 		return cta + " ▶ " + Placeholder(linkSlot(lang), lang)
 	}
 	return cta
+}
+
+// linkInBody reports whether a draft's body already holds the 型's link,
+// or a placeholder asking for it, in a slot for the link: then the call to
+// action goes without it.
+func linkInBody(t *soroe.Template, body string) bool {
+	for _, s := range t.Slots() {
+		if urlSlot(s) && (t.Link != "" && strings.Contains(body, t.Link) || isPlaceholder(body, s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasURLSlot reports whether a structure has a slot for a link.
+func hasURLSlot(structure string) bool {
+	for _, m := range slotRE.FindAllStringSubmatch(structure, -1) {
+		if urlSlot(strings.TrimSpace(m[1])) {
+			return true
+		}
+	}
+	return false
 }
 
 // tagsFor returns as many of the hashtags as a post on n carries, leaving
@@ -239,13 +295,16 @@ func hasJapanese(s string) bool {
 }
 
 // Draft writes a post from a 型: the slots a person filled keep their
-// values; a topic slot takes the topic; other slots that want a sentence
-// and stand as a sentence or line of their own in the structure take one
-// from the passages, chosen for the topic and the slot together (and cite
-// it) — never slots for a name, a date, a time or period, a number or
-// someone's own words, nor a slot inside a sentence (「{時間帯}は…」); the
-// rest show a placeholder. The 型's call to action, link and hashtags
-// follow, and the whole is fitted to the network.
+// values; a slot for a link takes the 型's link (or keeps a placeholder
+// asking for it), never words of material; a topic slot takes the topic;
+// other slots that want a sentence and stand as a sentence or line of their
+// own in the structure take one from the passages, chosen for the topic and
+// the slot together (and cite it) — never slots for a name, a date, a time
+// or period, a number or someone's own words, nor a slot inside a sentence
+// (「{時間帯}は…」), and a question slot only a question; the rest show a
+// placeholder that says what to write. The 型's call to action, link (unless
+// a slot holds it) and hashtags follow, and the whole is fitted to the
+// network.
 func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, error) {
 	meta := Meta{Generator: GeneratorBuiltin, Task: TaskDraft}
 	j, err := checkDraftRequest(req)
@@ -263,11 +322,15 @@ func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, err
 			d.Slots[slot] = v
 			continue
 		}
-		if topic != "" && topicSlot(slot) {
+		if urlSlot(slot) {
+			if j.t.Link != "" {
+				d.Slots[slot] = j.t.Link
+				continue
+			}
+		} else if topic != "" && topicSlot(slot) {
 			d.Slots[slot] = topic
 			continue
-		}
-		if !shortSlot(slot) && !voiceSlot(slot) && standsAlone(j.t.Structure, slot) {
+		} else if !shortSlot(slot) && !voiceSlot(slot) && standsAlone(j.t.Structure, slot) {
 			if p, sentence, ok := picker.pick(slot); ok {
 				d.Slots[slot] = sentence
 				d.Citations = append(d.Citations, Citation{
@@ -279,9 +342,73 @@ func (g *Builtin) Draft(ctx context.Context, req DraftRequest) (Draft, Meta, err
 		d.Slots[slot] = Placeholder(slot, j.lang)
 		d.Missing = append(d.Missing, slot)
 	}
-	body := fill(j.t.Structure, func(slot string) string { return d.Slots[slot] })
-	d.Text, d.Trimmed, _ = fit(j.network, body, ctaLine(j.t.CTA, j.t.Link, j.lang), tagsFor(j.t.Hashtags, j.network, body))
+	var short bool
+	d.Text, d.Trimmed, short = j.finish(d.Slots, d.Missing)
+	if short {
+		for _, slot := range d.Missing {
+			d.Slots[slot] = shortPlaceholder(slot, j.lang)
+		}
+	}
 	return d, meta, nil
+}
+
+// finish fills the structure with the slots' values and fits it, with the
+// call to action, link and hashtags, to the network. When the text must be
+// cut, the placeholders first shrink to their short form
+// (「【ここに社員名】」), which still names what to write, so that the
+// structure's own lines are not lost to them; and a link (or its
+// placeholder) in a slot that the cut would drop moves to the call to
+// action, where it stays whole. short reports that the placeholders were
+// shrunk.
+func (j *draftJob) finish(slots map[string]string, missing []string) (text string, trimmed, short bool) {
+	n, t, lang := j.network, j.t, j.lang
+	inBody := hasURLSlot(t.Structure)
+	body := fill(t.Structure, func(slot string) string { return slots[slot] })
+	cta := ctaLine(t.CTA, t.Link, lang, inBody)
+	text, trimmed, _ = fit(n, body, cta, tagsFor(t.Hashtags, n, body))
+	if !trimmed {
+		return text, false, false
+	}
+	if len(missing) > 0 && lang != soroe.LangEN {
+		short = true
+		body = fill(t.Structure, func(slot string) string {
+			if slices.Contains(missing, slot) {
+				return shortPlaceholder(slot, lang)
+			}
+			return slots[slot]
+		})
+		cta = strings.ReplaceAll(cta, Placeholder(linkSlot(lang), lang), shortPlaceholder(linkSlot(lang), lang))
+		text, trimmed, _ = fit(n, body, cta, tagsFor(t.Hashtags, n, body))
+	}
+	if trimmed && inBody {
+		// The link, or else the first placeholder for it that was cut.
+		link := t.Link
+		if link == "" {
+			for _, slot := range t.Slots() {
+				if ph := shortPlaceholder(slot, lang); urlSlot(slot) && slices.Contains(missing, slot) && !strings.Contains(text, ph) {
+					link = ph
+					break
+				}
+			}
+		}
+		if link != "" && !strings.Contains(text, link) {
+			tail := link
+			if t.CTA != "" {
+				tail = t.CTA + " ▶ " + link
+			}
+			text, trimmed, _ = fit(n, body, tail, tagsFor(t.Hashtags, n, body))
+		}
+	}
+	return text, trimmed, short
+}
+
+// shortPlaceholder is a placeholder in as few characters as say what goes
+// there, for a post that has no room for Placeholder's.
+func shortPlaceholder(slot, lang string) string {
+	if lang == soroe.LangEN {
+		return Placeholder(slot, lang)
+	}
+	return "【ここに" + slot + "】"
 }
 
 // Words that tell what a slot wants.
@@ -291,7 +418,7 @@ var (
 		"年", "年数", "数", "人数", "件数", "日数", "価格", "金額", "期間",
 		"場所", "締切", "締切日", "url", "番号", "率", "回", "規模", "属性", "役職", "職種", "部署", "媒体名", "ハッシュタグ", "出典",
 		"地域", "業種", "季節", "記念日", "ページ番号", "ページ数", "数字", "担当", "企画", "対象", "者", "商品", "サービス",
-		"カテゴリ", "分野", "選択肢", "タイプ", "案", "用語", "節目", "活動", "お客様", "種類", "位"}
+		"カテゴリ", "分野", "選択肢", "タイプ", "案", "用語", "節目", "活動", "お客様", "種類", "位", "先"}
 	shortHasJA = strs{"数字", "url", "日時", "時間帯", "・規模", "部署・職種", "業種", "名前"}
 	shortWords = strs{"name", "date", "dates", "time", "year", "years", "number", "price", "period", "place", "deadline",
 		"url", "link", "role", "team", "title", "industry", "source", "hashtag", "figure", "username", "size", "season",
@@ -302,20 +429,77 @@ var (
 )
 
 // Words of slots for what a person says: a quote is never taken from
-// material, since that would put words in someone's mouth.
+// material, since that would put words in someone's mouth. An answer is a
+// person's words when a person gives it (「先輩社員の答え」, "team member's
+// answer"), not the company's (「私たちの答え」, "our answer").
 var (
-	voiceJA = strs{"ひとこと", "一言", "感想", "声", "言葉", "意気込み", "アドバイス", "本音", "メッセージ", "レビュー"}
-	voiceEN = strs{"words", "quote", "voice", "thought", "thoughts", "advice", "said", "says", "reply", "review", "feedback", "comment", "verdict"}
+	voiceJA   = strs{"ひとこと", "一言", "感想", "声", "言葉", "意気込み", "アドバイス", "本音", "メッセージ", "レビュー"}
+	voiceEN   = strs{"words", "quote", "voice", "thought", "thoughts", "advice", "said", "says", "reply", "review", "feedback", "comment", "verdict"}
+	answerJA  = strs{"答え", "回答"}
+	personsJA = strs{"社員", "先輩", "スタッフ", "担当", "本人", "メンバー", "社長", "代表", "職人", "大工", "お客様"}
+	personsEN = strs{"member", "member's", "employee", "employee's", "staff", "founder", "founder's", "ceo", "customer", "customer's", "expert", "expert's"}
 )
 
 // voiceSlot: a slot for someone's own words.
 func voiceSlot(slot string) bool {
 	s := strings.ToLower(slot)
-	if slices.ContainsFunc(voiceJA, func(w string) bool { return strings.Contains(s, w) }) {
+	has := func(ws strs) bool {
+		return slices.ContainsFunc(ws, func(w string) bool { return strings.Contains(s, w) })
+	}
+	if has(voiceJA) || has(answerJA) && has(personsJA) {
 		return true
 	}
 	words := asciiWords(s)
-	return slices.ContainsFunc(voiceEN, func(w string) bool { return words[w] })
+	fields := map[string]bool{}
+	for _, f := range strings.Fields(s) {
+		fields[f] = true
+	}
+	return slices.ContainsFunc(voiceEN, func(w string) bool { return words[w] }) ||
+		words["answer"] && slices.ContainsFunc(personsEN, func(w string) bool { return fields[w] || words[w] })
+}
+
+// questionSlot: a slot for a question, which only a question fills.
+func questionSlot(slot string) bool {
+	s := strings.ToLower(slot)
+	if containsAny(s, "質問", "問いかけ", "疑問") {
+		return true
+	}
+	words := asciiWords(s)
+	return words["question"] || words["questions"] || words["ask"]
+}
+
+// urlEnds end the names of Japanese slots for a link.
+var urlEnds = strs{"url", "ｕｒｌ", "uri", "リンク", "リンク先", "ページ", "サイト", "lp"}
+
+// urlSlot: a slot for a link ({URL}, {リンク}, {申込URL}, {応募ページ},
+// {landing page URL}, {link}), which the 型's link fills and words never do.
+func urlSlot(slot string) bool {
+	s := strings.ToLower(strings.TrimSpace(slot))
+	s = strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsSpace(r) }) // {URL1}
+	if !isASCII(s) {
+		for _, w := range urlEnds {
+			if strings.HasSuffix(s, w) {
+				// 「応募ページ」, but not 「1ページ」.
+				return w != "ページ" || !unicode.IsDigit(lastRune(strings.TrimSuffix(s, w)))
+			}
+		}
+	}
+	f := strings.FieldsFunc(s, func(r rune) bool { return !(unicode.IsLetter(r) || unicode.IsDigit(r)) })
+	if len(f) == 0 {
+		return false
+	}
+	switch last := f[len(f)-1]; last {
+	case "url", "urls", "link", "links", "href", "website", "site", "webpage", "lp":
+		return true
+	case "page":
+		return len(f) >= 2 && slices.Contains(strs{"landing", "signup", "up", "registration", "application", "download", "product", "event", "booking", "contact", "web", "home"}, f[len(f)-2])
+	}
+	return false
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // topicSlot: a slot that names the post's subject.
@@ -332,10 +516,11 @@ func shortSlot(slot string) bool {
 	s := strings.ToLower(strings.TrimSpace(slot))
 	if !isASCII(s) {
 		// {選択肢A}, {時刻1}: the letter or number only counts them.
-		s = strings.TrimRightFunc(s, func(r rune) bool {
+		// ({応募ページURL} keeps its "url".)
+		counted := strings.TrimRightFunc(s, func(r rune) bool {
 			return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.IsSpace(r)
 		})
-		return slices.ContainsFunc(shortEndsJA, func(w string) bool { return strings.HasSuffix(s, w) }) ||
+		return slices.ContainsFunc(shortEndsJA, func(w string) bool { return strings.HasSuffix(s, w) || strings.HasSuffix(counted, w) }) ||
 			slices.ContainsFunc(shortHasJA, func(w string) bool { return strings.Contains(s, w) })
 	}
 	if len(strings.Fields(s)) > 3 {
@@ -429,6 +614,30 @@ func newPassagePicker(ps []soroe.Passage, topic string, avoid *regexp.Regexp, sh
 	return p
 }
 
+// genericJA and genericEN name slots that ask for any sentence of the material
+// ({ポイント1}, {詳細}, {details}), not for something in particular.
+var (
+	genericJA = strs{"詳細", "内容", "本文", "ポイント", "要点", "補足", "説明", "まとめ", "概要", "特長", "特徴", "見どころ", "豆知識", "エピソード"}
+	genericEN = strs{"details", "detail", "point", "points", "key point", "body", "text", "summary", "highlight", "highlights", "tip", "fact", "story", "more"}
+)
+
+// genericSlot: a slot that any sentence of relevant material fills.
+func genericSlot(slot string) bool {
+	s := strings.ToLower(strings.TrimSpace(slot))
+	ja := !isASCII(s)
+	// {ポイント1}, {ポイントA}, {point 2}: the letter or number only counts.
+	s = strings.TrimRightFunc(s, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.IsSpace(r) || ja && r < utf8.RuneSelf && unicode.IsLetter(r)
+	})
+	return slices.Contains(genericJA, s) || slices.Contains(genericEN, s)
+}
+
+// isQuestion: a sentence that asks.
+func isQuestion(s string) bool {
+	r := lastRune(strings.TrimRight(s, "」』）)\"'”’ "))
+	return r == '？' || r == '?'
+}
+
 // pick returns a sentence for the slot, chosen for the topic and the slot
 // together. With a topic, it takes the most relevant passage that has a
 // sentence sharing a term with the topic, and there the sentence sharing
@@ -436,12 +645,16 @@ func newPassagePicker(ps []soroe.Passage, topic string, avoid *regexp.Regexp, sh
 // topic's), then most with the topic; only when no sentence mentions the
 // topic does it take one from a passage about the topic (by its title, say)
 // — never a sentence that only matches the slot's name. Without a topic,
-// the most relevant passage's sentence closest to the slot. Candidates are
-// unused sentences of a fitting length, without a word to avoid and not a
-// heading. The seed only rotates among equally good ones.
+// the most relevant passage's sentence closest to the slot: one sharing a
+// term with what the slot asks for, or any for a generic slot ({ポイント1},
+// {詳細}). Candidates are unused sentences of a fitting length, without a
+// word to avoid and not a heading; a question slot takes only a question.
+// Nothing fits, and the slot keeps its placeholder, when there is no such
+// sentence. The seed only rotates among equally good ones.
 func (p *passagePicker) pick(slot string) (soroe.Passage, string, bool) {
 	slotTerms := slotOwnTerms(slot, p.topicTerms)
 	hasTopic := len(p.topicTerms) > 0
+	question, generic := questionSlot(slot), genericSlot(slot)
 	type score struct{ slot, topic int }
 	for pass := range 2 {
 		mentions := pass == 0 // first pass: sentences that mention the topic
@@ -459,10 +672,16 @@ func (p *passagePicker) pick(slot string) (soroe.Passage, string, bool) {
 				if n < 6 || n > p.maxRunes || p.used[s] || headingLike(s) || (p.avoid != nil && p.avoid.MatchString(s)) {
 					continue
 				}
+				if question && !isQuestion(s) {
+					continue
+				}
 				st := terms(s)
 				sc := score{overlap(slotTerms, st), overlap(p.topicTerms, st)}
 				if mentions && sc.topic == 0 {
 					continue
+				}
+				if !hasTopic && !generic && sc.slot == 0 {
+					continue // nothing says it is what the slot asks for
 				}
 				c := cmp.Or(cmp.Compare(sc.slot, bestScore.slot), cmp.Compare(sc.topic, bestScore.topic))
 				switch {
@@ -535,9 +754,21 @@ func headingLike(s string) bool {
 	return len(strings.Fields(s)) <= 6
 }
 
+// mdHeading is a Markdown heading line, which is never a sentence.
+var mdHeading = regexp.MustCompile(`^#{1,6}[ \t\x{3000}]`)
+
 // sentences splits text into sentences: at 。！？!? and line ends, and at a
-// full stop followed by a space. List markers are taken off.
+// full stop followed by a space. List markers are taken off; Markdown
+// heading lines ("## 断熱リフォーム") are left out. (A heading on a line of
+// its own is a candidate here; headingLike keeps it out of a draft.)
 func sentences(s string) []string {
+	var kept []string
+	for _, l := range strings.Split(s, "\n") {
+		if !mdHeading.MatchString(strings.TrimSpace(l)) {
+			kept = append(kept, l)
+		}
+	}
+	s = strings.Join(kept, "\n")
 	var out []string
 	var cur strings.Builder
 	flush := func() {

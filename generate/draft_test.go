@@ -72,15 +72,21 @@ func TestDraftFillsSlots(t *testing.T) {
 func TestDraftPlaceholders(t *testing.T) {
 	d := draft(t, generate.DraftRequest{Template: tmpl(dayInLife), Slots: map[string]string{"社員名": "山田"}})
 	for _, s := range []string{"時間帯", "仕事内容", "本人のひとこと"} {
-		if !strings.Contains(d.Text, "【ここに"+s+"】") || d.Slots[s] != "【ここに"+s+"】" {
+		if ph := generate.Placeholder(s, soroe.LangJA); !strings.Contains(d.Text, ph) || d.Slots[s] != ph {
 			t.Errorf("no placeholder for %s: %q", s, d.Text)
 		}
 	}
 	if !slices.Equal(d.Missing, []string{"時間帯", "仕事内容", "本人のひとこと"}) {
 		t.Errorf("missing %v", d.Missing)
 	}
-	if !strings.Contains(d.Text, "応募・エントリーはこちら ▶ 【ここにリンクURL】") {
+	if !strings.Contains(d.Text, "応募・エントリーはこちら ▶ 【ここにリンクURLを入れてください】") {
 		t.Errorf("no link placeholder: %q", d.Text)
+	}
+	// A slot the structure puts in 【】 is not bracketed twice; one inside
+	// a longer bracket is.
+	d = draftOf(t, "【{テーマ}】\n【{職種}を募集しています】", generate.DraftRequest{})
+	if d.Text != "【ここにテーマを書いてください】\n【【ここに職種を入れてください】を募集しています】" {
+		t.Errorf("brackets: %q", d.Text)
 	}
 	// English 型 get English placeholders.
 	en := soroe.TemplateBody{Name: "Q", Structure: "Q: {question}\nA: {answer}", Networks: []soroe.Network{soroe.NetworkLinkedIn},
@@ -110,7 +116,7 @@ func TestDraftFromPassages(t *testing.T) {
 	}
 	// Someone's own words are never taken from material.
 	d := draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "新人研修", Passages: passages})
-	if d.Slots["感想"] != "【ここに感想】" {
+	if d.Slots["感想"] != "【ここに感想を入れてください】" {
 		t.Errorf("感想 = %q; a quote must stay a placeholder", d.Slots["感想"])
 	}
 	d = draft(t, generate.DraftRequest{Template: tmpl(b), Topic: "新人研修", Passages: passages, Slots: map[string]string{"感想": "楽しい"}})
@@ -125,7 +131,7 @@ func TestDraftFromPassages(t *testing.T) {
 	if d.Slots["研修で身につくこと"] != "研修では墨付けと刻みを学びます。" {
 		t.Errorf("研修で身につくこと = %q; want the sentence about what training teaches", d.Slots["研修で身につくこと"])
 	}
-	if !strings.Contains(d.Text, "【ここに研修名】") || !strings.Contains(d.Text, "【ここに社員名】") || d.Slots["感想"] != "楽しい" {
+	if !strings.Contains(d.Text, "【ここに研修名を入れてください】") || !strings.Contains(d.Text, "【ここに社員名を入れてください】") || d.Slots["感想"] != "楽しい" {
 		t.Errorf("names must stay placeholders, filled slots kept: %q", d.Text)
 	}
 	if !slices.Equal(d.Missing, []string{"研修名", "社員名"}) {
@@ -137,11 +143,18 @@ func TestDraftFromPassages(t *testing.T) {
 	if len(d.Citations) == 0 || d.Citations[0].PassageID != 13 {
 		t.Errorf("topic 福利厚生: citations %+v", d.Citations)
 	}
-	// Retrieval scores count when there is no topic.
-	scored := slices.Clone(passages)
-	scored[0].Score = 9
+	// Retrieval scores count when there is no topic: of the passages with
+	// a sentence on what the slot asks for (研修), the best scored; one
+	// scored higher that says nothing of it is passed over.
+	scored := append(slices.Clone(passages), soroe.Passage{ID: 14, MaterialID: 2, Title: "採用パンフレット", Locator: "p.6", Text: "研修では図面の読み方も身につけます。"})
+	scored[0].Score, scored[3].Score = 9, 5
 	d = draft(t, generate.DraftRequest{Template: tmpl(b), Passages: scored})
-	if len(d.Citations) == 0 || d.Citations[0].PassageID != 11 {
+	if len(d.Citations) == 0 || d.Citations[0].PassageID != 14 {
+		t.Errorf("scored: citations %+v", d.Citations)
+	}
+	scored[1].Score = 7
+	d = draft(t, generate.DraftRequest{Template: tmpl(b), Passages: scored})
+	if len(d.Citations) == 0 || d.Citations[0].PassageID != 12 {
 		t.Errorf("scored: citations %+v", d.Citations)
 	}
 	// Words to avoid: no sentence holding one.
@@ -271,10 +284,10 @@ func ExampleBuiltin_Draft() {
 	fmt.Println(d.Text)
 	fmt.Println(d.Missing)
 	// Output:
-	// 山田さんの一日：朝は【ここに仕事内容】。
-	// 「【ここに本人のひとこと】」
+	// 山田さんの一日：朝は【ここに仕事内容を書いてください】。
+	// 「【ここに本人のひとことを入れてください】」
 	//
-	// 応募・エントリーはこちら ▶ 【ここにリンクURL】
+	// 応募・エントリーはこちら ▶ 【ここにリンクURLを入れてください】
 	// #採用 #はたらく
 	// [仕事内容 本人のひとこと]
 }
@@ -342,9 +355,9 @@ func TestDraftSlotPosition(t *testing.T) {
 		{"・{仕事内容}\n・{社員名}", true, "・" + sentence},
 		{"Q. どんな仕事？\nA. {仕事内容}", true, "Q. どんな仕事？"},
 		{"1. {仕事内容}", true, "1. " + sentence},
-		{"{時刻1} {仕事内容}", true, "【ここに時刻1】 " + sentence},
+		{"{時刻1} {仕事内容}", true, "【ここに時刻1を入れてください】 " + sentence},
 		{"✅{仕事内容}", true, "✅" + sentence},
-		{"{仕事内容}。次は{社員名}さん", true, "新人研修では先輩大工が仕事内容を一から教えます。次は【ここに社員名】さん"},
+		{"{仕事内容}。次は{社員名}さん", true, "新人研修では先輩大工が仕事内容を一から教えます。次は【ここに社員名を入れてください】さん"},
 		{"朝は{仕事内容}。", false, ""},
 		{"{社員名}さんの一日：{時間帯}は{仕事内容}。", false, ""},
 		{"{仕事内容}を担当しています。", false, ""},
@@ -369,7 +382,7 @@ func TestDraftSlotPosition(t *testing.T) {
 	// A value a person fills keeps its words; only a 。 that would cut the
 	// sentence is dropped.
 	for _, c := range []struct{ structure, value, want string }{
-		{"{時間帯}は{仕事内容}。", "朝。", "朝は【ここに仕事内容】。"},
+		{"{時間帯}は{仕事内容}。", "朝。", "朝は【ここに仕事内容を書いてください】。"},
 		{"{時間帯}は現場です", "朝。", "朝は現場です"},
 		{"{時間帯}。", "朝。", "朝。"},
 		{"{時間帯}\n次の行", "朝。", "朝。\n次の行"},
@@ -449,4 +462,48 @@ func hasJA(s string) bool {
 		}
 	}
 	return false
+}
+
+// TestDraftLinkSlot: a slot for a link takes the 型's link wherever it
+// stands, or keeps a placeholder asking for it; the call to action then
+// goes without a link of its own. A value a person filled is kept. When the
+// network has no room, the link (or its placeholder) moves to the call to
+// action rather than being cut away.
+func TestDraftLinkSlot(t *testing.T) {
+	b := soroe.TemplateBody{Name: "募集", Structure: "{職種}の募集（締切 {締切日}、応募は {申込URL} から）\n{仕事内容}\n詳しくはこちら ▶ {応募ページURL}",
+		Networks: []soroe.Network{soroe.NetworkX}, Frequency: soroe.Frequency{Count: 1, Per: "week"}, CTA: "応募・エントリーはこちら", Link: "https://example.com/entry"}
+	material := []soroe.Passage{{ID: 51, MaterialID: 9, Title: "採用案内", Text: "応募ページURLはホームページの採用欄にあります。申込URLは説明会で配ります。仕事内容は現場監督です。"}}
+	slots := map[string]string{"職種": "大工", "締切日": "5月末", "仕事内容": "現場で家を建てます。"}
+	d := draft(t, generate.DraftRequest{Template: tmpl(b), Slots: slots, Passages: material, Topic: "応募ページURL"})
+	want := "大工の募集（締切 5月末、応募は https://example.com/entry から）\n現場で家を建てます。\n詳しくはこちら ▶ https://example.com/entry\n\n応募・エントリーはこちら"
+	if d.Text != want || len(d.Missing) != 0 || len(d.Citations) != 0 {
+		t.Errorf("text %q missing %v citations %+v; want %q", d.Text, d.Missing, d.Citations, want)
+	}
+	// Without a link: placeholders, and no second one after the CTA.
+	nb := b
+	nb.Link = ""
+	d = draft(t, generate.DraftRequest{Template: tmpl(nb), Slots: slots, Passages: material, Topic: "応募ページURL"})
+	want = "大工の募集（締切 5月末、応募は 【ここに申込URLを入れてください】 から）\n現場で家を建てます。\n詳しくはこちら ▶ 【ここに応募ページURLを入れてください】\n\n応募・エントリーはこちら"
+	if d.Text != want || !slices.Equal(d.Missing, []string{"申込URL", "応募ページURL"}) {
+		t.Errorf("no link: text %q missing %v; want %q", d.Text, d.Missing, want)
+	}
+	// A person's own link is kept.
+	own := map[string]string{"応募ページURL": "https://example.com/other"}
+	if d = draft(t, generate.DraftRequest{Template: tmpl(b), Slots: own}); d.Slots["応募ページURL"] != "https://example.com/other" || !strings.Contains(d.Text, "▶ https://example.com/other\n") {
+		t.Errorf("own link: %q", d.Text)
+	}
+	// No room on X: the body is cut, the link is not.
+	long := map[string]string{"仕事内容": strings.Repeat("現場で図面を確認し、職人さんと段取りを相談します。", 6)}
+	b.Structure = "{仕事内容}\n詳しくはこちら ▶ {応募ページURL}"
+	nb.Structure = b.Structure
+	for _, tb := range []soroe.TemplateBody{b, nb} {
+		d = draft(t, generate.DraftRequest{Template: tmpl(tb), Slots: long})
+		tail := "応募・エントリーはこちら ▶ https://example.com/entry"
+		if tb.Link == "" {
+			tail = "応募・エントリーはこちら ▶ 【ここに応募ページURL】"
+		}
+		if !d.Trimmed || !text.Check(soroe.NetworkX, d.Text, text.Options{}).Valid || !strings.HasSuffix(d.Text, "\n\n"+tail) || strings.Count(d.Text, "https://") > 1 {
+			t.Errorf("link %q on X: %q", tb.Link, d.Text)
+		}
+	}
 }

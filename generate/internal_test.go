@@ -36,6 +36,84 @@ func TestSentences(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("%q", got)
 	}
+	// A Markdown heading line is no sentence; a line of hashtags is kept.
+	got = sentences("## 断熱リフォーム\n冬の寒さに悩むお宅に窓の交換をご提案しています。\n#断熱 #リフォーム")
+	want = []string{"冬の寒さに悩むお宅に窓の交換をご提案しています。", "#断熱 #リフォーム"}
+	if !slices.Equal(got, want) {
+		t.Errorf("%q", got)
+	}
+}
+
+// TestSlotWants: which slots are for a link, which for a question, which
+// generic, and which answers are a person's words.
+func TestSlotWants(t *testing.T) {
+	for _, s := range []string{"URL", "url", "リンク", "リンク先", "申込URL", "応募ページURL", "資料ページURL", "問い合わせURL", "商品ページURL",
+		"URL1", "応募ページ", "特設サイト", "申込LP", "link", "LP", "landing page URL", "application URL", "contact form URL", "website", "landing page", "sign-up page"} {
+		if !urlSlot(s) {
+			t.Errorf("%q is a slot for a link", s)
+		}
+	}
+	for _, s := range []string{"ページ数", "ページ番号", "1ページ", "このページで分かること", "問い合わせ先", "help", "pages", "page", "linkage details", "リンクの説明", "社員名", "curl command"} {
+		if urlSlot(s) {
+			t.Errorf("%q is not a slot for a link", s)
+		}
+	}
+	for _, s := range []string{"質問", "応募者からよく聞かれる質問", "問いかけ", "question", "question for followers", "awkward question"} {
+		if !questionSlot(s) {
+			t.Errorf("%q is a question slot", s)
+		}
+	}
+	for _, s := range []string{"問い合わせ先", "回答", "答え", "answer", "details"} {
+		if questionSlot(s) {
+			t.Errorf("%q is not a question slot", s)
+		}
+	}
+	for _, s := range []string{"先輩社員の答え", "team member's answer", "本人のひとこと", "感想"} {
+		if !voiceSlot(s) {
+			t.Errorf("%q is a person's words", s)
+		}
+	}
+	for _, s := range []string{"私たちの答え", "回答", "our answer", "answer", "導入前の課題"} {
+		if voiceSlot(s) {
+			t.Errorf("%q is not a person's words", s)
+		}
+	}
+	for _, s := range []string{"ポイント1", "ポイント", "詳細", "見どころ", "details", "point 2", "summary"} {
+		if !genericSlot(s) {
+			t.Errorf("%q is generic", s)
+		}
+	}
+	for _, s := range []string{"こだわりのポイント", "取り組みの内容", "導入前の課題", "what they do", "result in numbers"} {
+		if genericSlot(s) {
+			t.Errorf("%q is not generic", s)
+		}
+	}
+}
+
+// TestPlaceholderSays: a placeholder says what to put there, from the
+// slot's name, and every Japanese one starts 「【ここに」.
+func TestPlaceholderSays(t *testing.T) {
+	for _, c := range []struct{ slot, lang, want string }{
+		{"社員名", soroe.LangJA, "【ここに社員名を入れてください】"},
+		{"締切日", soroe.LangJA, "【ここに締切日を入れてください】"},
+		{"応募ページURL", soroe.LangJA, "【ここに応募ページURLを入れてください】"},
+		{"本人のひとこと", soroe.LangJA, "【ここに本人のひとことを入れてください】"},
+		{"導入前の課題", soroe.LangJA, "【ここに導入前の課題を書いてください】"},
+		{"仕事内容をひとことで", soroe.LangJA, "【ここに仕事内容をひとことで書いてください】"},
+		{"employee name", soroe.LangEN, "[add employee name]"},
+		{"application URL", soroe.LangEN, "[add application URL]"},
+	} {
+		got := Placeholder(c.slot, c.lang)
+		if got != c.want {
+			t.Errorf("Placeholder(%q, %s) = %q; want %q", c.slot, c.lang, got, c.want)
+		}
+		if !isPlaceholder(got, c.slot) || !isPlaceholder(shortPlaceholder(c.slot, c.lang), c.slot) {
+			t.Errorf("%q is not recognized as %q's placeholder", got, c.slot)
+		}
+		if c.lang == soroe.LangJA && (!strings.HasPrefix(got, "【ここに") || !strings.HasSuffix(got, "】")) {
+			t.Errorf("%q is not of the form 【ここに…】", got)
+		}
+	}
 }
 
 func TestSlotKinds(t *testing.T) {
@@ -43,7 +121,7 @@ func TestSlotKinds(t *testing.T) {
 		"社員名": "short", "時刻1": "short", "選択肢A": "short", "1位": "short", "部署・職種": "short", "応募締切": "short", "employee name": "short",
 		"date and time": "short", "team and role": "short", "本人のひとこと": "voice", "お客様の言葉": "voice", "their own words": "voice",
 		"感想": "voice", "研修で身につくこと": "sentence", "what they do": "sentence", "what the team does": "sentence", "仕事内容": "sentence",
-		"テーマ": "topic", "topic": "topic",
+		"テーマ": "topic", "topic": "topic", "応募ページURL": "short", "資料ページURL": "short", "問い合わせ先": "short",
 	} {
 		got := "sentence"
 		switch {

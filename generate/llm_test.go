@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -380,7 +381,8 @@ func TestLLMDraft(t *testing.T) {
 	if m.Generator != "llm:test-model" || m.Notice != "" || m.PromptTokens != 700 || m.CompletionTokens != 80 || len(usage.all()) != 1 {
 		t.Errorf("meta %+v", m)
 	}
-	want := "山田さんの一日：朝は墨付け。研修では墨付けと刻みを学びます。\n「【ここに本人のひとこと】」\n\n応募・エントリーはこちら ▶ 【ここにリンクURL】\n#採用 #はたらく"
+	// The model's 「【ここに本人のひとこと】」 counts as a placeholder too.
+	want := "山田さんの一日：朝は墨付け。研修では墨付けと刻みを学びます。\n「【ここに本人のひとこと】」\n\n応募・エントリーはこちら ▶ 【ここにリンクURLを入れてください】\n#採用 #はたらく"
 	if d.Text != want {
 		t.Errorf("text\n%s\nwant\n%s", d.Text, want)
 	}
@@ -409,6 +411,47 @@ func TestLLMDraft(t *testing.T) {
 	d, m, err = g.Draft(context.Background(), generate.DraftRequest{Template: tmpl(dayInLife), Network: soroe.NetworkX})
 	if err != nil || m.Notice != "" || !d.Trimmed || !text.Check(soroe.NetworkX, d.Text, text.Options{}).Valid {
 		t.Errorf("long draft: %v %+v %q", err, m, d.Text)
+	}
+}
+
+// TestLLMDraftLinkSlot: the model is given the 型's link for the slot for
+// one; when its text holds the link, the call to action does not repeat it,
+// and when its text keeps the slot's placeholder (either form), so does the
+// call to action, without a second placeholder.
+func TestLLMDraftLinkSlot(t *testing.T) {
+	b := soroe.TemplateBody{Name: "募集", Structure: "{職種}を募集しています。\n詳しくはこちら ▶ {応募ページURL}", Networks: []soroe.Network{soroe.NetworkFacebook},
+		Frequency: soroe.Frequency{Count: 1, Per: "week"}, CTA: "応募・エントリーはこちら", Link: "https://example.com/entry"}
+	for _, c := range []struct {
+		name, link, body, want string
+		missing                []string
+	}{
+		{"link written", b.Link, "大工を募集しています。\n詳しくはこちら ▶ https://example.com/entry",
+			"大工を募集しています。\n詳しくはこちら ▶ https://example.com/entry\n\n応募・エントリーはこちら", nil},
+		{"link left out", b.Link, "大工を募集しています。",
+			"大工を募集しています。\n\n応募・エントリーはこちら ▶ https://example.com/entry", nil},
+		{"no link, short placeholder", "", "大工を募集しています。\n詳しくはこちら ▶ 【ここに応募ページURL】",
+			"大工を募集しています。\n詳しくはこちら ▶ 【ここに応募ページURL】\n\n応募・エントリーはこちら", []string{"応募ページURL"}},
+		{"no link, placeholder", "", "【ここに職種を入れてください】を募集しています。\n詳しくはこちら ▶ 【ここに応募ページURLを入れてください】",
+			"【ここに職種を入れてください】を募集しています。\n詳しくはこちら ▶ 【ここに応募ページURLを入れてください】\n\n応募・エントリーはこちら", []string{"職種", "応募ページURL"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tb := b
+			tb.Link = c.link
+			answer, _ := json.Marshal(map[string]any{"text": c.body, "slots": map[string]string{}, "citations": []any{}})
+			f := newFake(t, completion(string(answer), 1, 1))
+			g, _ := newLLM(f, 5*time.Second)
+			d, m, err := g.Draft(context.Background(), generate.DraftRequest{Template: tmpl(tb)})
+			if err != nil || m.Notice != "" {
+				t.Fatalf("%v %+v", err, m)
+			}
+			if d.Text != c.want || !slices.Equal(d.Missing, c.missing) {
+				t.Errorf("text %q missing %q; want %q %q", d.Text, d.Missing, c.want, c.missing)
+			}
+			prompt := f.received()[0].body["messages"].([]any)[1].(map[string]any)["content"].(string)
+			if given := strings.Contains(prompt, "{応募ページURL} = https://example.com/entry"); given != (c.link != "") {
+				t.Errorf("link given to the model: %v\n%s", given, prompt)
+			}
+		})
 	}
 }
 

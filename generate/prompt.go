@@ -249,7 +249,11 @@ func draftMessages(j *draftJob, req DraftRequest) []chatMessage {
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	var filled []string
 	for _, s := range t.Slots() {
-		if v := strings.TrimSpace(req.Slots[s]); v != "" {
+		v := strings.TrimSpace(req.Slots[s])
+		if v == "" && urlSlot(s) {
+			v = t.Link // a slot for the link takes the 型's link
+		}
+		if v != "" {
 			filled = append(filled, fmt.Sprintf("{%s} = %s", s, v))
 		}
 	}
@@ -315,7 +319,7 @@ func draftMessages(j *draftJob, req DraftRequest) []chatMessage {
 	line("")
 	line("ルール：")
 	line("- 構成に沿って書く。空いている枠は上の資料からだけ埋め、事実・名前・数字・発言を作らない。")
-	line("- 当てはまるものがない枠は「【ここに枠の名前】」と書き、担当者が埋められるようにする。")
+	line("- 当てはまるものがない枠は「【ここに社員名を入れてください】」のように「【ここに枠の名前を入れてください】」と書き、担当者が埋められるようにする。")
 	line("- 本文だけを書く。呼びかけ（%s）、リンク、ハッシュタグ（%s）は Soroe が本文の後に付ける。", t.CTA, tags)
 	line("- 投稿全体がネットワークの文字数に収まるようにする。")
 	line("")
@@ -362,13 +366,15 @@ func parseDraft(content string, j *draftJob, req DraftRequest) (Draft, error) {
 	}
 	d := Draft{Slots: map[string]string{}, Network: j.network}
 	for _, s := range j.t.Slots() {
-		ph := Placeholder(s, j.lang)
 		v := strings.TrimSpace(req.Slots[s])
 		if v == "" {
 			v = strings.TrimSpace(answer.Slots[s])
 		}
-		if strings.Contains(body, ph) {
-			v = ph
+		if v == "" && urlSlot(s) && j.t.Link != "" && strings.Contains(body, j.t.Link) {
+			v = j.t.Link
+		}
+		if isPlaceholder(body, s) {
+			v = Placeholder(s, j.lang)
 			d.Missing = append(d.Missing, s)
 		}
 		if v != "" {
@@ -405,7 +411,7 @@ func parseDraft(content string, j *draftJob, req DraftRequest) (Draft, error) {
 		d.Citations = append(d.Citations, Citation{MaterialID: ps.MaterialID, PassageID: ps.ID, Title: ps.Title, Locator: ps.Locator, Quote: quote})
 	}
 	var ok bool
-	d.Text, d.Trimmed, ok = fit(j.network, body, ctaLine(j.t.CTA, j.t.Link, j.lang), tagsFor(j.t.Hashtags, j.network, body))
+	d.Text, d.Trimmed, ok = fit(j.network, body, ctaLine(j.t.CTA, j.t.Link, j.lang, linkInBody(j.t, body)), tagsFor(j.t.Hashtags, j.network, body))
 	if !ok || strings.TrimSpace(d.Text) == "" {
 		return Draft{}, failf(NoticeLLMInvalid, "text does not fit %s", j.network)
 	}

@@ -24,6 +24,7 @@ type unit struct {
 	loc       string
 	paraStart bool // first sentence of a paragraph
 	secStart  bool // first sentence of a section
+	heading   bool // a heading: the passage goes on with what it heads
 }
 
 // Split cuts sections into passages of about PassageMin–PassageMax
@@ -31,16 +32,19 @@ type unit struct {
 // English . ! ?), never inside a sentence unless the sentence alone is
 // longer than PassageMax. A passage keeps its section's locator; a short
 // section runs on into the next one, and the passage's locator is then a
-// range ("p.3–4", "slide 2–3"). Index counts from 0.
+// range ("p.3–4", "slide 2–3"). A heading line is a paragraph of its own
+// (see paragraphs) and starts the passage of the text it heads, never ends
+// one. Index counts from 0.
 func Split(sections []Section) []soroe.Passage {
 	var units []unit
 	for _, s := range sections {
 		first := true
 		for _, para := range paragraphs(s.Text) {
+			head := headingPara(para)
 			for i, sent := range sentences(para) {
 				for j, piece := range hardSplit(sent, PassageMax) {
 					units = append(units, unit{text: piece, n: utf8.RuneCountInString(piece), loc: s.Locator,
-						paraStart: i == 0 && j == 0, secStart: first})
+						paraStart: i == 0 && j == 0, secStart: first, heading: head})
 					first = false
 				}
 			}
@@ -52,6 +56,7 @@ func Split(sections []Section) []soroe.Passage {
 		n        int
 		from, to string
 		last     string
+		headed   bool // the last unit was a heading
 	)
 	flush := func() {
 		if n == 0 {
@@ -62,7 +67,8 @@ func Split(sections []Section) []soroe.Passage {
 		n = 0
 	}
 	for _, u := range units {
-		if n > 0 && ((n >= PassageMin && (u.paraStart || u.secStart)) || n+u.n > PassageMax) {
+		// A passage never ends with a heading: it stays with its body.
+		if n > 0 && ((n >= PassageMin && (u.paraStart || u.secStart) && !headed) || n+u.n > PassageMax) {
 			flush()
 		}
 		if n == 0 {
@@ -78,7 +84,7 @@ func Split(sections []Section) []soroe.Passage {
 		}
 		b.WriteString(u.text)
 		n += u.n
-		to, last = u.loc, u.text
+		to, last, headed = u.loc, u.text, u.heading
 	}
 	flush()
 	// A short tail joins the passage before it when both fit.
@@ -96,18 +102,48 @@ func Split(sections []Section) []soroe.Passage {
 
 var blankLine = regexp.MustCompile(`\n[ \t\x{3000}]*\n`)
 
+// atxHeading is a Markdown heading line ("## 断熱リフォーム") in a plain
+// text file.
+var atxHeading = regexp.MustCompile(`^#{1,6}[ \t\x{3000}]+(.*?)[ \t\x{3000}#]*$`)
+
 // paragraphs splits text at blank lines and joins each paragraph's lines:
 // without a space between Japanese characters (a PDF's line breaks fall
-// inside words), with one otherwise.
+// inside words), with one otherwise. A heading line stays a paragraph of
+// its own, never glued onto the sentence after it: a Markdown heading
+// ("# …", its marks dropped), or a short line without a sentence's final
+// punctuation that follows the end of a sentence (or starts the paragraph)
+// and is followed by a longer line of body text — a TXT section title
+// ("私たちについて"), a PDF page's or a slide's title line.
 func paragraphs(text string) []string {
 	var out []string
 	for _, p := range blankLine.Split(text, -1) {
-		var b strings.Builder
-		prev := ""
+		var lines []string
 		for _, l := range strings.Split(p, "\n") {
 			l = strings.Join(strings.FieldsFunc(l, func(r rune) bool { return r != '\u3000' && unicode.IsSpace(r) }), " ")
-			l = strings.Trim(l, "\u3000")
-			if l == "" {
+			if l = strings.Trim(l, "\u3000"); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		var b strings.Builder
+		prev := ""
+		emit := func() {
+			if b.Len() > 0 {
+				out = append(out, b.String())
+			}
+			b.Reset()
+			prev = ""
+		}
+		for i, l := range lines {
+			if m := atxHeading.FindStringSubmatch(l); m != nil {
+				emit()
+				if h := strings.TrimSpace(m[1]); h != "" {
+					out = append(out, h)
+				}
+				continue
+			}
+			if i+1 < len(lines) && (prev == "" || endsSentence(prev)) && headingLine(l, lines[i+1], i+2 == len(lines)) {
+				emit()
+				out = append(out, l)
 				continue
 			}
 			if prev != "" && !(isWide(lastRune(prev)) && isWide(firstRune(l))) {
@@ -116,11 +152,93 @@ func paragraphs(text string) []string {
 			b.WriteString(l)
 			prev = l
 		}
-		if b.Len() > 0 {
-			out = append(out, b.String())
-		}
+		emit()
 	}
 	return out
+}
+
+// endsSentence: s ends with a sentence's final punctuation, maybe inside
+// closing brackets or quotes.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(s, closers)
+	return strings.ContainsRune("。！？．.!?…", lastRune(s))
+}
+
+// noHeadingEnd are the last characters of a line that goes on (a comma, a
+// colon, an opening bracket) or ends a sentence: such a line is no heading.
+const noHeadingEnd = "。！？．.!?…、，,：:;；・（(「『［[〈《【〔“‘-–—/／"
+
+// functionWords end an English line that breaks a sentence ("homes with"),
+// never a heading.
+var functionWords = map[string]bool{"a": true, "an": true, "the": true, "and": true, "or": true, "but": true, "of": true,
+	"to": true, "in": true, "on": true, "for": true, "with": true, "at": true, "by": true, "from": true, "that": true,
+	"which": true, "who": true, "our": true, "your": true, "their": true, "its": true, "is": true, "are": true,
+	"was": true, "were": true, "be": true, "as": true, "into": true, "than": true, "we": true}
+
+// headingRunes and headingWords say how long a heading line may be: in characters for
+// Japanese, in words otherwise.
+const (
+	headingRunes = 30
+	headingWords = 8
+)
+
+// headingLine reports whether line l, followed by next (the paragraph's
+// last line when last), is a heading: short, without final or continuing
+// punctuation, not ending the way a broken sentence does (in a particle or
+// a verb's ending in Japanese, in "the", "with"… in English), and followed
+// by body text: a clearly wider line, or a wider last line that ends a
+// sentence.
+func headingLine(l, next string, last bool) bool {
+	if strings.ContainsRune(noHeadingEnd, lastRune(l)) {
+		return false
+	}
+	n := utf8.RuneCountInString(l)
+	if strings.IndexFunc(l, isWide) >= 0 {
+		if n > headingRunes {
+			return false
+		}
+		// 「私たちについて」「家づくりとは」 are headings; 「地元の木を使って」 is
+		// half a sentence.
+		if r := lastRune(l); unicode.Is(unicode.Hiragana, r) && !strings.HasSuffix(l, "について") && !strings.HasSuffix(l, "とは") {
+			return false
+		}
+	} else {
+		words := strings.Fields(l)
+		if len(words) > headingWords || functionWords[strings.ToLower(words[len(words)-1])] {
+			return false
+		}
+		if r := firstRune(next); !unicode.IsUpper(r) && !unicode.IsDigit(r) && !isWide(r) {
+			return false // "…for homes that / suffer from…": one sentence
+		}
+	}
+	// A wrapped line fills its column, and the paragraph's last line is
+	// no wider: a heading is clearly narrower than the body after it.
+	w, nw := width(l), width(next)
+	return nw >= w+max(8, w/4) || (last && nw > w && endsSentence(next))
+}
+
+// width is how wide s prints: two for a wide character, one for others.
+func width(s string) int {
+	w := 0
+	for _, r := range s {
+		w++
+		if isWide(r) {
+			w++
+		}
+	}
+	return w
+}
+
+// headingPara reports whether a paragraph reads as a heading: one short
+// line without a sentence's final punctuation.
+func headingPara(p string) bool {
+	if endsSentence(p) || strings.ContainsRune(noHeadingEnd, lastRune(p)) {
+		return false
+	}
+	if strings.IndexFunc(p, isWide) >= 0 {
+		return utf8.RuneCountInString(p) <= headingRunes
+	}
+	return len(strings.Fields(p)) <= headingWords
 }
 
 // closers may follow a sentence's end and belong to it; openers open what

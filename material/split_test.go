@@ -174,3 +174,50 @@ func TestLocatorText(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitHeadings: a heading line is never glued onto the sentence after
+// it — a TXT section title followed by its body, a Markdown heading in a
+// text file, a PDF page's title line, in Japanese and English — while lines
+// that break a sentence (a PDF's wrapped lines, a hand-broken line ending
+// in a particle or in "with") are still joined.
+func TestSplitHeadings(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       string // the passage's text
+	}{
+		{"txt section title", "私たちについて\n揃え工務店は、地元で三十年、木の家づくりを続けてきた工務店です。",
+			"私たちについて\n揃え工務店は、地元で三十年、木の家づくりを続けてきた工務店です。"},
+		{"title after a sentence", "大工八名が在籍しています。\n断熱リフォーム\n冬の寒さに悩むお宅には、窓の交換をご提案しています。",
+			"大工八名が在籍しています。\n断熱リフォーム\n冬の寒さに悩むお宅には、窓の交換をご提案しています。"},
+		{"title before a short last line", "見学会\n毎月開いています。", "見学会\n毎月開いています。"},
+		{"markdown heading in a text file", "## 断熱リフォーム\n冬の寒さに悩むお宅には、窓の交換をご提案しています。",
+			"断熱リフォーム\n冬の寒さに悩むお宅には、窓の交換をご提案しています。"},
+		{"english title", "Winter Renovation\nWe replace windows and insulate walls for homes that\nsuffer from the cold.",
+			"Winter Renovation\nWe replace windows and insulate walls for homes that suffer from the cold."},
+		{"wrapped PDF lines", "冬の寒さと結露に悩むお宅には、窓の交換と壁・床の断熱\n改修をご提案しています。", "冬の寒さと結露に悩むお宅には、窓の交換と壁・床の断熱改修をご提案しています。"},
+		{"hand-broken after a particle", "私たちの家づくりは\n地元の木を使うところから始まります。", "私たちの家づくりは地元の木を使うところから始まります。"},
+		{"hand-broken after a comma", "冬の寒さに悩むお宅には、\n窓の交換をご提案しています。", "冬の寒さに悩むお宅には、窓の交換をご提案しています。"},
+		{"hand-broken english", "We build homes with\nLocal wood from the hills around the town.", "We build homes with Local wood from the hills around the town."},
+		{"wrapped english", "We replace windows and insulate\nwalls and floors for homes.", "We replace windows and insulate walls and floors for homes."},
+		{"similar lines are one paragraph", "週休二日制・資格取得支援\n住宅手当・家族手当あり", "週休二日制・資格取得支援住宅手当・家族手当あり"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ps := material.Split([]material.Section{{Locator: "p.1", Text: c.text}})
+			if len(ps) != 1 || ps[0].Text != c.want {
+				t.Errorf("passages %q; want %q", texts(ps), c.want)
+			}
+		})
+	}
+	// A heading starts the passage of its body rather than ending the one
+	// before it.
+	long := strings.Repeat("木の家づくりとリフォームを地元で続けています。", 9) // 207 characters
+	ps := material.Split([]material.Section{{Locator: "¶1", Text: long + "\n\n" + strings.Repeat("あ", 190) + "。\n施工事例集\n事例集を無料でお配りしています。"}})
+	for _, p := range ps {
+		if strings.HasSuffix(p.Text, "施工事例集") {
+			t.Errorf("a passage ends with its heading: %q", texts(ps))
+		}
+	}
+	if last := ps[len(ps)-1].Text; !strings.HasSuffix(last, "施工事例集\n事例集を無料でお配りしています。") {
+		t.Errorf("heading parted from its body: %q", texts(ps))
+	}
+}

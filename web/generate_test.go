@@ -468,7 +468,7 @@ func TestDraftUI(t *testing.T) {
 		r = staff.post(t, "/templates/"+id+"/draft", url.Values{"slot_0": {"山田"}, "slot_1": {"朝"}, "slot_2": {"現場の段取り"}, "network": {"x"}, "topic": {"朝の現場"}})
 		want(t, r, http.StatusOK)
 		for _, s := range []string{
-			`<textarea id="draft-text" name="text" rows="12">山田さんの一日：朝は現場の段取り。`, "【ここに本人のひとこと】",
+			`<textarea id="draft-text" name="text" rows="12">山田さんの一日：朝は現場の段取り。`, "【ここに本人のひとことを入れてください】",
 			`data-copy="#draft-text"`, "内蔵ジェネレーター", "投稿機能（次のリリース）", "check-report", "資料は使っていません",
 			`action="/check"`, `<input type="hidden" name="network" value="x">`, "本人のひとこと", "未入力",
 			`name="topic" value="朝の現場"`, `name="slot_0" value="山田"`,
@@ -519,7 +519,7 @@ func TestDraftAPI(t *testing.T) {
 		r = e.api(t, "POST", path, owner, map[string]any{"network": "x", "lang": "ja"})
 		want(t, r, http.StatusOK)
 		d.checkResponse(t, route, r)
-		if dr := decodeDraft(t, r); dr.Network != "x" || len(dr.Missing) != 3 || !strings.Contains(dr.Text, "【ここにポイント】") {
+		if dr := decodeDraft(t, r); dr.Network != "x" || len(dr.Missing) != 3 || !strings.Contains(dr.Text, "【ここにポイントを書いてください】") {
 			t.Errorf("empty draft %+v", dr)
 		}
 
