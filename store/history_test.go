@@ -256,3 +256,131 @@ func TestHistorySearchJapanese(t *testing.T) {
 		}
 	})
 }
+
+func TestHistoryFiltersAndSort(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newHistoryFixture(t, db, clock)
+		if err := db.AddComment(ctx, f.org.ID, &soroe.Comment{PostID: f.recruit.ID, AuthorID: f.staff.ID, Body: "いいですね"}); err != nil {
+			t.Fatal(err)
+		}
+		const (
+			interview = "社員インタビュー 第3回"
+			spring    = "春のキャンペーンを始めます 100% OFF_SALE"
+			recruit   = "新卒採用の説明会を開きました #採用"
+			ext       = "中途採用の募集を始めました。Engineers welcome"
+			failed    = "採用サイトを更新しました"
+		)
+		score := func(v int64) *int64 { return &v }
+		org := f.org.ID
+		for name, c := range map[string]struct {
+			f    store.AnalyticsFilter
+			want []string
+		}{
+			"default: what is out, newest first": {store.AnalyticsFilter{}, []string{interview, spring, recruit, ext}},
+			"published by Soroe":                 {store.AnalyticsFilter{States: []string{store.HistoryPublished}}, []string{spring, recruit}},
+			"posted by hand":                     {store.AnalyticsFilter{States: []string{store.HistoryManual}}, []string{interview}},
+			"external":                           {store.AnalyticsFilter{States: []string{store.HistoryExternal}}, []string{ext}},
+			"failed":                             {store.AnalyticsFilter{States: []string{store.HistoryFailed}}, []string{failed}},
+			"manual and external":                {store.AnalyticsFilter{States: []string{store.HistoryManual, store.HistoryExternal}}, []string{interview, ext}},
+			"goal":                               {store.AnalyticsFilter{GoalID: f.goal.ID}, []string{recruit}},
+			"型":                                  {store.AnalyticsFilter{TemplateID: f.tpl.ID}, []string{spring, recruit}},
+			"型 v1":                               {store.AnalyticsFilter{TemplateID: f.tpl.ID, TemplateVersion: 1}, []string{recruit}},
+			"型 v2":                               {store.AnalyticsFilter{TemplateID: f.tpl.ID, TemplateVersion: 2}, []string{spring}},
+			"member":                             {store.AnalyticsFilter{AuthorID: f.staff.ID}, []string{interview, spring}},
+			"network":                            {store.AnalyticsFilter{Network: soroe.NetworkBluesky}, []string{spring}},
+			"account":                            {store.AnalyticsFilter{AccountID: f.mastodon.ID}, []string{interview, recruit, ext}},
+			"a day in Tokyo":                     {store.AnalyticsFilter{FromDay: "2026-11-22", ToDay: "2026-11-22"}, []string{interview, spring}},
+			"the UTC day is not the day":         {store.AnalyticsFilter{FromDay: "2026-11-21", ToDay: "2026-11-21"}, []string{}},
+			"up to a day":                        {store.AnalyticsFilter{ToDay: "2026-11-20"}, []string{recruit, ext}},
+			"from a day":                         {store.AnalyticsFilter{FromDay: "2026-11-20"}, []string{interview, spring, recruit}},
+			"score from":                         {store.AnalyticsFilter{MinScore: score(50)}, []string{spring, recruit}},
+			"score up to":                        {store.AnalyticsFilter{MaxScore: score(50)}, []string{ext}},
+			"score range":                        {store.AnalyticsFilter{MinScore: score(62), MaxScore: score(62)}, []string{recruit}},
+			"search and filter":                  {store.AnalyticsFilter{Query: "採用", AccountID: f.mastodon.ID, States: []string{store.HistoryExternal}}, []string{ext}},
+			"by score":                           {store.AnalyticsFilter{Sort: store.SortScore}, []string{spring, recruit, ext, interview}},
+			"by score, lowest first":             {store.AnalyticsFilter{Sort: store.SortScore, Asc: true}, []string{ext, recruit, spring, interview}},
+			"by likes":                           {store.AnalyticsFilter{Sort: string(soroe.PostLikes)}, []string{recruit, spring, ext, interview}},
+			"by impressions (views are not)":     {store.AnalyticsFilter{Sort: string(soroe.PostImpressions)}, []string{recruit, spring, interview, ext}},
+			"by exposure":                        {store.AnalyticsFilter{Sort: store.SortExposure}, []string{recruit, spring, ext, interview}},
+			"by engagement":                      {store.AnalyticsFilter{Sort: store.SortEngagement}, []string{spring, recruit, ext, interview}},
+			"by engagement rate":                 {store.AnalyticsFilter{Sort: store.SortEngagementRate}, []string{spring, recruit, ext, interview}},
+			"by comments":                        {store.AnalyticsFilter{Sort: store.SortComments}, []string{recruit, interview, spring, ext}},
+			"oldest first":                       {store.AnalyticsFilter{Sort: store.SortPublished, Asc: true}, []string{ext, recruit, spring, interview}},
+			"a page":                             {store.AnalyticsFilter{Limit: 2, Offset: 1}, []string{spring, recruit}},
+		} {
+			c.f.OrgID = org
+			if got := texts(t, db, c.f); !slices.Equal(got, c.want) {
+				t.Errorf("%s: %q, want %q", name, got, c.want)
+			}
+		}
+		rows, total, err := db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org, Limit: 2, Offset: 1})
+		if err != nil || total != 4 || len(rows) != 2 {
+			t.Fatalf("page: %d of %d, %v", len(rows), total, err)
+		}
+		all, _, err := db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org, States: store.HistoryStates})
+		if err != nil || len(all) != 5 {
+			t.Fatalf("every state: %d %v", len(all), err)
+		}
+		byText := map[string]*store.AnalyticsPost{}
+		for _, r := range all {
+			byText[r.Text] = r
+		}
+		if r := byText[recruit]; r.State != store.HistoryPublished || r.Comments != 1 || r.TemplateID != f.tpl.ID || r.TemplateVersion != 1 ||
+			r.GoalID != f.goal.ID || r.AuthorID != f.owner.ID || r.Metrics == nil || *r.Metrics.Score != 62 || r.External {
+			t.Errorf("recruit row: %+v", r)
+		}
+		if r := byText[interview]; r.State != store.HistoryManual || r.Metrics != nil {
+			t.Errorf("by hand row: %+v", r)
+		}
+		if r := byText[ext]; r.State != store.HistoryExternal || !r.External || r.ID != f.externalID || r.TargetID != 0 {
+			t.Errorf("external row: %+v", r)
+		}
+		if r := byText[failed]; r.State != store.HistoryFailed || !r.PublishedAt.Equal(jst("2026-11-23 09:00")) {
+			t.Errorf("failed row: %+v", r)
+		}
+		// Another organization's IDs select nothing of this one.
+		if got := texts(t, db, store.AnalyticsFilter{OrgID: f.other.ID, GoalID: f.goal.ID}); len(got) != 0 {
+			t.Errorf("other org with this goal: %q", got)
+		}
+		// Refusals name the field.
+		for field, bad := range map[string]store.AnalyticsFilter{
+			"sort":      {OrgID: org, Sort: "text; DROP TABLE posts"},
+			"state":     {OrgID: org, States: []string{"draft"}},
+			"score_max": {OrgID: org, MinScore: score(70), MaxScore: score(60)},
+			"from":      {OrgID: org, FromDay: "2026-13-01"},
+			"network":   {OrgID: org, Network: "myspace"},
+		} {
+			if _, _, err := db.AnalyticsPosts(ctx, bad); soroe.ErrorField(err) != field {
+				t.Errorf("%s: %v", field, err)
+			}
+		}
+	})
+}
+
+func TestHistorySummary(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newHistoryFixture(t, db, clock)
+		s, err := db.HistorySummary(ctx, store.AnalyticsFilter{OrgID: f.org.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 4 posts, 3 scored (81, 62, 40); impressions 1000 + 400 (the
+		// external post has views); engagement 50 + 60 + 9 over exposure
+		// 1000 + 400 + 300 (impressions and views).
+		if s.Posts != 4 || s.Scored != 3 || s.AvgScore == nil || *s.AvgScore != 61 || s.Impressions != 1400 || s.WithImpr != 2 ||
+			s.Engagement != 119 || s.Rated != 3 || s.RateExp != 1700 || s.RateEng != 119 || s.Rate == nil ||
+			!slices.Equal(s.RatePer, []string{"impressions", "views"}) {
+			t.Errorf("all: %+v", s)
+		}
+		v1, err := db.HistorySummary(ctx, store.AnalyticsFilter{OrgID: f.org.ID, TemplateID: f.tpl.ID, TemplateVersion: 1})
+		if err != nil || v1.Posts != 1 || *v1.AvgScore != 62 || *v1.Rate != 0.05 || !slices.Equal(v1.RatePer, []string{"impressions"}) {
+			t.Errorf("v1: %+v %v", v1, err)
+		}
+		none, err := db.HistorySummary(ctx, store.AnalyticsFilter{OrgID: f.org.ID, States: []string{store.HistoryManual}})
+		if err != nil || none.Posts != 1 || none.AvgScore != nil || none.Rate != nil || len(none.RatePer) != 0 {
+			t.Errorf("by hand: %+v %v", none, err)
+		}
+	})
+}
