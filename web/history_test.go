@@ -1,0 +1,253 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/store"
+)
+
+func init() {
+	// Every fixture's org A has an external post, the {external} of the
+	// role walk; its text must never reach an outsider.
+	fixtureHooks = append(fixtureHooks, func(t testing.TB, e *env, f *fixture) {
+		text := fmt.Sprintf("Alpha secret external post %d", seq.Add(1))
+		acc := &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkX, Name: "Alpha X", Handle: "alpha"}
+		if err := e.db.CreateAccount(context.Background(), acc, ""); err != nil {
+			t.Fatal(err)
+		}
+		id := importExternal(t, e, f.A.ID, acc.ID, text, e.db.Now().Add(-2*time.Hour), 120, 6)
+		f.Wild["external"] = strconv.FormatInt(id, 10)
+		f.Secrets = append(f.Secrets, text)
+	})
+}
+
+// importExternal imports one external post of an account with its views
+// and likes, and returns its ID.
+func importExternal(t testing.TB, e *env, orgID, accountID int64, text string, at time.Time, views, likes int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	n := seq.Add(1)
+	remote := "ext" + strconv.FormatInt(n, 10)
+	_, err := e.db.ImportMetrics(ctx, store.MetricImport{OrgID: orgID, AccountID: accountID, Format: "generic", FileName: "x.csv", SHA256: "sha" + remote},
+		func(put func(store.ImportRecord) error) error {
+			return put(store.ImportRecord{Post: &store.ImportPost{Line: 2, RemoteID: remote, URL: "https://x.example/alpha/status/" + remote, Text: text, PublishedAt: at,
+				Readings: []soroe.Reading{{Metric: soroe.PostViews, Value: &views}, {Metric: soroe.PostLikes, Value: &likes}}}})
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := e.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: orgID, States: []string{store.HistoryExternal}, AccountID: accountID, Query: text})
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("external post %q: %v %v", text, rows, err)
+	}
+	return rows[0].ID
+}
+
+// historySetup is org A with a published post of its staff member (likes
+// 12 of 400 impressions, score 70, one comment), and an external post on
+// the same account.
+type historySetup struct {
+	post     *soroe.Post
+	target   *soroe.Target
+	account  *soroe.Account
+	external int64
+}
+
+func newHistorySetup(t *testing.T, e *env, f *fixture) *historySetup {
+	t.Helper()
+	ctx := context.Background()
+	p, tg, acc := publishedPost(t, e, f) // 新しい採用説明会のお知らせ
+	h := &historySetup{post: p, target: tg, account: acc}
+	if _, err := e.db.RecordMetrics(ctx, f.A.ID, []store.MetricInput{{Subject: soroe.Subject{TargetID: tg.ID}, Source: soroe.SourceAPI,
+		Readings: []soroe.Reading{count(soroe.PostImpressions, 400), count(soroe.PostLikes, 12)}}}); err != nil {
+		t.Fatal(err)
+	}
+	score := int64(70)
+	if err := e.db.SetScore(ctx, f.A.ID, soroe.Subject{TargetID: tg.ID}, &score, 1, `{"ja":["いいねが多い"],"en":["many likes"]}`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.AddComment(ctx, f.A.ID, &soroe.Comment{PostID: p.ID, AuthorID: f.Users[soroe.RoleOwner].ID, Body: "良い投稿"}); err != nil {
+		t.Fatal(err)
+	}
+	h.external = importExternal(t, e, f.A.ID, acc.ID, "中途採用の募集を始めました", e.db.Now().Add(-24*time.Hour), 300, 9)
+	return h
+}
+
+func count(m soroe.PostMetric, v int64) soroe.Reading { return soroe.Reading{Metric: m, Value: &v} }
+
+// historyLinks lists the row links of a history page, in order.
+var historyLinkRE = regexp.MustCompile(`<a href="(/posts/\d+|/history/external/\d+)" class="post-excerpt">([^<]*)</a>`)
+
+func historyLinks(body string) []string {
+	var out []string
+	for _, m := range historyLinkRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1]+" "+html.UnescapeString(m[2]))
+	}
+	return out
+}
+
+func TestHistoryPage(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		h := newHistorySetup(t, e, f)
+		postLink := fmt.Sprintf("/posts/%d 新しい採用説明会のお知らせ", h.post.ID)
+		extLink := fmt.Sprintf("/history/external/%d 中途採用の募集を始めました", h.external)
+		for _, role := range soroe.Roles {
+			c := e.loggedIn(t, f.Users[role])
+			r := c.get(t, "/history")
+			want(t, r, http.StatusOK)
+			if !strings.Contains(r.Body, `href="/history" class="active" aria-current="page"`) || !strings.Contains(r.Body, "投稿履歴") {
+				t.Errorf("%s: no active 投稿履歴 in the navigation", role)
+			}
+			// Newest first: the post, the external post of yesterday, the
+			// fixture's external post of two hours ago in between.
+			if got := historyLinks(r.Body); len(got) != 3 || got[0] != postLink || got[2] != extLink {
+				t.Errorf("%s: rows %q", role, got)
+			}
+		}
+		c := e.loggedIn(t, f.Users[soroe.RoleStaff])
+		for q, wantRows := range map[string][]string{
+			"採用":          {postLink, extLink}, // two characters
+			"採用説明会":       {postLink},
+			"募集 採用":       {extLink},
+			"Alpha secret": nil, // the fixture's external post: one row
+			"ご案内":         {},
+		} {
+			r := c.get(t, "/history?q="+url.QueryEscape(q))
+			want(t, r, http.StatusOK)
+			got := historyLinks(r.Body)
+			if wantRows == nil {
+				if len(got) != 1 {
+					t.Errorf("q=%s: %q", q, got)
+				}
+				continue
+			}
+			if strings.Join(got, "|") != strings.Join(wantRows, "|") {
+				t.Errorf("q=%s: %q, want %q", q, got, wantRows)
+			}
+			if !strings.Contains(r.Body, `value="`+html.EscapeString(q)+`"`) {
+				t.Errorf("q=%s: the search box does not keep the query", q)
+			}
+		}
+		// The row's figures: score, exposure with its kind, rate with its
+		// denominator, comments.
+		r := c.get(t, "/history?q="+url.QueryEscape("採用説明会"))
+		for _, s := range []string{`<strong class="h-score">70</strong>`, "400<br><small class=\"muted\">インプレッション</small>", "3%<br><small class=\"muted\">インプレッションあたり</small>",
+			`hstate-published">公開済み`, "公式マストドン", f.Users[soroe.RoleStaff].Name} {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("row lacks %q", s)
+			}
+		}
+		if !regexp.MustCompile(`data-label="コメント" class="num">1</td>`).MatchString(r.Body) {
+			t.Error("comment count not shown")
+		}
+		// Filters: state, sort by score, a metric column, an account.
+		r = c.get(t, "/history?state=external")
+		if got := historyLinks(r.Body); len(got) != 2 || got[1] != extLink {
+			t.Errorf("external only: %q", got)
+		}
+		r = c.get(t, "/history?sort=score")
+		if got := historyLinks(r.Body); len(got) != 3 || got[0] != postLink {
+			t.Errorf("by score: %q", got)
+		}
+		if !strings.Contains(r.Body, `aria-sort="descending"><a href="/history?order=asc&amp;sort=score">スコア ▼`) {
+			t.Errorf("the score heading does not sort the other way")
+		}
+		r = c.get(t, "/history?sort=likes&order=asc")
+		if got := historyLinks(r.Body); len(got) != 3 || got[1] != extLink || got[2] != postLink {
+			t.Errorf("by likes, lowest first: %q", got)
+		}
+		if !strings.Contains(r.Body, `<th scope="col" class="num" aria-sort="ascending">いいね</th>`) {
+			t.Error("no likes column when sorting by likes")
+		}
+		r = c.get(t, fmt.Sprintf("/history?account=%d&member=%d", h.account.ID, f.Users[soroe.RoleStaff].ID))
+		if got := historyLinks(r.Body); len(got) != 1 || got[0] != postLink {
+			t.Errorf("account and member: %q", got)
+		}
+		// The export links carry the filter.
+		if !strings.Contains(r.Body, fmt.Sprintf(`href="/history/export.xlsx?account=%d&amp;member=%d"`, h.account.ID, f.Users[soroe.RoleStaff].ID)) {
+			t.Errorf("the export link lacks the filter: %s", regexp.MustCompile(`href="/history/export[^"]*"`).FindAllString(r.Body, -1))
+		}
+		// A bad filter says which and why, in Japanese.
+		r = c.get(t, "/history?score_min=150")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "スコア（下限）: スコアは 0〜100 の整数で入力してください。") {
+			t.Errorf("bad score: %s", r)
+		}
+		r = c.get(t, "/history?score_min=80&score_max=20")
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "上限は下限以上にしてください。") {
+			t.Errorf("score range: %s", r)
+		}
+	})
+}
+
+func TestHistoryPagination(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		acc := &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkBluesky, Name: "青空", Handle: "b"}
+		if err := e.db.CreateAccount(context.Background(), acc, ""); err != nil {
+			t.Fatal(err)
+		}
+		for i := range historyPageSize + 5 {
+			importExternal(t, e, f.A.ID, acc.ID, fmt.Sprintf("お知らせ第%d号", i+1), e.db.Now().Add(-time.Duration(i+3)*time.Hour), 10, 1)
+		}
+		c := e.loggedIn(t, f.Users[soroe.RoleExecutive])
+		r := c.get(t, "/history?q="+url.QueryEscape("お知らせ"))
+		got := historyLinks(r.Body)
+		if len(got) != historyPageSize || !strings.HasSuffix(got[0], "お知らせ第1号") {
+			t.Fatalf("page 1: %d rows, first %q", len(got), got[:1])
+		}
+		if !strings.Contains(r.Body, "55 件中 1〜50 件を表示") || !strings.Contains(r.Body, "1 / 2 ページ") {
+			t.Errorf("page 1 counts missing")
+		}
+		next := regexp.MustCompile(`href="([^"]+)" rel="next"`).FindStringSubmatch(r.Body)
+		if next == nil {
+			t.Fatal("no next page link")
+		}
+		r = c.get(t, html.UnescapeString(next[1]))
+		got = historyLinks(r.Body)
+		if len(got) != 5 || !strings.HasSuffix(got[4], "お知らせ第55号") || !strings.Contains(r.Body, `rel="prev"`) || strings.Contains(r.Body, `rel="next"`) {
+			t.Errorf("page 2: %q", got)
+		}
+	})
+}
+
+func TestExternalPostPage(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		h := newHistorySetup(t, e, f)
+		score := int64(44)
+		if err := e.db.SetScore(context.Background(), f.A.ID, soroe.Subject{ExternalID: h.external}, &score, 1, `{"ja":["表示回数に対していいねが少なめ"],"en":["few likes for the views"]}`); err != nil {
+			t.Fatal(err)
+		}
+		c := e.loggedIn(t, f.Users[soroe.RoleStaff])
+		r := c.get(t, fmt.Sprintf("/history/external/%d", h.external))
+		want(t, r, http.StatusOK)
+		for _, s := range []string{"中途採用の募集を始めました", "外部投稿", "公式マストドン", `<span class="score-value">44</span>`,
+			"表示回数に対していいねが少なめ", "エンゲージメント率 3%（表示回数あたり）", `href="https://x.example/alpha/status/`, "<svg"} {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("external page lacks %q", s)
+			}
+		}
+		if strings.Contains(r.Body, "metrics-entry") || strings.Contains(r.Body, "/metrics/refresh") {
+			t.Error("an external post has no forms of a Soroe post")
+		}
+		// Another organization's member: not found.
+		o := e.loggedIn(t, f.Outsider)
+		if r := o.get(t, fmt.Sprintf("/history/external/%d", h.external)); r.Status != http.StatusNotFound || strings.Contains(r.Body, "中途採用") {
+			t.Errorf("outsider: %s", r)
+		}
+		if r := o.get(t, "/history?q="+url.QueryEscape("採用")); r.Status != http.StatusOK || len(historyLinks(r.Body)) != 0 {
+			t.Errorf("outsider's history shows A's posts: %q", historyLinks(r.Body))
+		}
+	})
+}
