@@ -117,11 +117,11 @@ func TestHistoryPage(t *testing.T) {
 		}
 		c := e.loggedIn(t, f.Users[soroe.RoleStaff])
 		for q, wantRows := range map[string][]string{
-			"採用":          {postLink, extLink}, // two characters
-			"採用説明会":       {postLink},
-			"募集 採用":       {extLink},
+			"採用":           {postLink, extLink}, // two characters
+			"採用説明会":        {postLink},
+			"募集 採用":        {extLink},
 			"Alpha secret": nil, // the fixture's external post: one row
-			"ご案内":         {},
+			"ご案内":          {},
 		} {
 			r := c.get(t, "/history?q="+url.QueryEscape(q))
 			want(t, r, http.StatusOK)
