@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"html"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/store"
@@ -248,6 +251,109 @@ func TestExternalPostPage(t *testing.T) {
 		}
 		if r := o.get(t, "/history?q="+url.QueryEscape("採用")); r.Status != http.StatusOK || len(historyLinks(r.Body)) != 0 {
 			t.Errorf("outsider's history shows A's posts: %q", historyLinks(r.Body))
+		}
+	})
+}
+
+func TestHistoryExport(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		h := newHistorySetup(t, e, f)
+		// A text a spreadsheet would read as a formula.
+		importExternal(t, e, f.A.ID, h.account.ID, `=HYPERLINK("https://evil.example","採用はこちら")`, e.db.Now().Add(-48*time.Hour), 50, 1)
+		c := e.loggedIn(t, f.Users[soroe.RoleStaff])
+		q := "?q=" + url.QueryEscape("採用") + "&sort=score"
+
+		r := c.get(t, "/history/export.xlsx"+q)
+		want(t, r, http.StatusOK)
+		if ct := r.Header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+			t.Errorf("Content-Type %q", ct)
+		}
+		if cd := r.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="soroe-history-2026-11-23.xlsx"`) {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		x, err := excelize.OpenReader(strings.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if sheets := x.GetSheetList(); len(sheets) != 1 || sheets[0] != "投稿履歴" {
+			t.Fatalf("sheets %q", sheets)
+		}
+		rows, err := x.GetRows("投稿履歴")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 4 { // heading, the post (score 70), the external posts (no score) newest first
+			t.Fatalf("%d rows: %q", len(rows), rows)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		for _, name := range []string{"公開日時", "状態", "本文", "反応スコア", "インプレッション", "いいね", "エンゲージメント率", "率の分母", "Soroe の画面"} {
+			if _, ok := col[name]; !ok {
+				t.Fatalf("no column %q in %q", name, rows[0])
+			}
+		}
+		get := func(row int, name string) string {
+			if c := col[name]; c < len(rows[row]) {
+				return rows[row][c]
+			}
+			return ""
+		}
+		if get(1, "本文") != "新しい採用説明会のお知らせ" || get(1, "状態") != "公開済み" || get(1, "反応スコア") != "70" ||
+			get(1, "インプレッション") != "400" || get(1, "いいね") != "12" || get(1, "エンゲージメント率") != "3.00%" ||
+			get(1, "率の分母") != "インプレッションあたり" || get(1, "公開日時") != "2026-11-23 09:30" || get(1, "社内コメント数") != "1" ||
+			!strings.HasSuffix(get(1, "Soroe の画面"), fmt.Sprintf("/posts/%d", h.post.ID)) {
+			t.Errorf("post row: %q", rows[1])
+		}
+		if get(2, "本文") != "中途採用の募集を始めました" || get(2, "状態") != "外部投稿" || get(2, "反応スコア") != "" || get(2, "表示回数（ビュー）") != "300" ||
+			!strings.HasSuffix(get(2, "Soroe の画面"), fmt.Sprintf("/history/external/%d", h.external)) {
+			t.Errorf("external row: %q", rows[2])
+		}
+		// Numbers are numbers, the formula-like text is text.
+		cell, _ := excelize.CoordinatesToCellName(col["反応スコア"]+1, 2)
+		if typ, err := x.GetCellType("投稿履歴", cell); err != nil || typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+			t.Errorf("score cell type %v %v", typ, err)
+		}
+		textCell, _ := excelize.CoordinatesToCellName(col["本文"]+1, 4)
+		if f, _ := x.GetCellFormula("投稿履歴", textCell); f != "" || get(3, "本文") != `=HYPERLINK("https://evil.example","採用はこちら")` {
+			t.Errorf("formula-like text: formula %q, value %q", f, get(3, "本文"))
+		}
+
+		r = c.get(t, "/history/export.csv"+q)
+		want(t, r, http.StatusOK)
+		if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+			t.Errorf("CSV Content-Type %q", ct)
+		}
+		if !strings.HasPrefix(r.Body, "\ufeff公開日時,") {
+			t.Fatalf("CSV does not start with the BOM and the heading: %q", r.Body[:min(40, len(r.Body))])
+		}
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\ufeff"))).ReadAll()
+		if err != nil || len(recs) != 4 {
+			t.Fatalf("CSV: %d records, %v", len(recs), err)
+		}
+		if recs[1][col["本文"]] != "新しい採用説明会のお知らせ" || recs[1][col["反応スコア"]] != "70" || recs[1][col["エンゲージメント率"]] != "3%" {
+			t.Errorf("CSV post row: %q", recs[1])
+		}
+		if got := recs[3][col["本文"]]; got != `'=HYPERLINK("https://evil.example","採用はこちら")` {
+			t.Errorf("CSV formula-like text not neutralised: %q", got)
+		}
+		// English headings for an English reader; a bad filter is refused.
+		en := e.loggedIn(t, f.Users[soroe.RoleOwner])
+		en.post(t, "/lang", url.Values{"lang": {"en"}, "next": {"/history"}})
+		r = en.get(t, "/history/export.csv"+q)
+		if !strings.HasPrefix(r.Body, "\ufeffPublished,State,Network") || !strings.Contains(r.Body, ",Published,Mastodon,") {
+			t.Errorf("English CSV: %q", r.Body[:min(200, len(r.Body))])
+		}
+		if r := c.get(t, "/history/export.xlsx?score_min=x"); r.Status != http.StatusBadRequest {
+			t.Errorf("bad filter: %s", r)
+		}
+		// An outsider exports only their own organization's (nothing).
+		r = e.loggedIn(t, f.Outsider).get(t, "/history/export.csv")
+		if recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.Body, "\ufeff"))).ReadAll(); err != nil || len(recs) != 1 {
+			t.Errorf("outsider export: %d %v", len(recs), err)
 		}
 	})
 }

@@ -25,6 +25,8 @@ func (s *Server) registerHistory() error {
 	read := soroe.ActPostRead
 	return errors.Join(
 		s.ui("GET /history", read, s.historyPage),
+		s.ui("GET /history/export.csv", read, s.historyCSV),
+		s.ui("GET /history/export.xlsx", read, s.historyXLSX),
 		s.ui("GET /history/external/{external}", read, s.externalPostPage),
 	)
 }
