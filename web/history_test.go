@@ -357,3 +357,197 @@ func TestHistoryExport(t *testing.T) {
 		}
 	})
 }
+
+// versionedPosts gives org A a 型 with two versions and one published post
+// of each: v1 by the owner (impressions 1,000, likes 30, score 60), v2 by
+// the staff member (impressions 500, likes 40, score 80).
+func versionedPosts(t *testing.T, e *env, f *fixture) (tpl *soroe.Template, acc *soroe.Account) {
+	t.Helper()
+	ctx := context.Background()
+	goal, _ := strconv.ParseInt(f.Wild["goal"], 10, 64)
+	owner, staff := f.Users[soroe.RoleOwner], f.Users[soroe.RoleStaff]
+	tpl = &soroe.Template{OrgID: f.A.ID, GoalID: goal, CreatedBy: owner.ID, TemplateBody: soroe.TemplateBody{
+		Name: "社員紹介", Structure: "{名前}さんの紹介", Networks: []soroe.Network{soroe.NetworkMastodon},
+		Frequency: soroe.Frequency{Count: 1, Per: "week", Weekdays: []time.Weekday{time.Friday}, Times: []string{"12:00"}}}}
+	if err := e.db.CreateTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	body := tpl.TemplateBody
+	body.Structure = "{名前}さんに聞きました"
+	if _, err := e.db.UpdateTemplate(ctx, f.A.ID, tpl.ID, body, owner.ID); err != nil {
+		t.Fatal(err)
+	}
+	tpl.Version = 2
+	acc = &soroe.Account{OrgID: f.A.ID, Network: soroe.NetworkMastodon, Name: "社員紹介アカウント", Handle: "staff"}
+	if err := e.db.CreateAccount(ctx, acc, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []struct {
+		ver          int
+		author       *soroe.User
+		impr, likes  int64
+		score        int64
+		text, remote string
+	}{{1, owner, 1000, 30, 60, "社員紹介 第1回 山田さん", "v1"}, {2, staff, 500, 40, 80, "社員紹介 第2回 佐藤さん", "v2"}} {
+		at := e.db.Now()
+		tid := tpl.ID
+		post := &soroe.Post{OrgID: f.A.ID, AuthorID: p.author.ID, State: soroe.PostScheduled, ScheduledAt: &at, TemplateID: &tid, TemplateVersion: p.ver}
+		tg := &soroe.Target{AccountID: acc.ID, Text: p.text}
+		if err := e.db.CreatePost(ctx, post, []*soroe.Target{tg}); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := e.db.ClaimTarget(ctx, tg.ID, time.Minute); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		if err := e.db.MarkSent(ctx, tg.ID, p.remote, "https://mastodon.example/@staff/"+p.remote); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.db.RecordMetrics(ctx, f.A.ID, []store.MetricInput{{Subject: soroe.Subject{TargetID: tg.ID}, Source: soroe.SourceAPI,
+			Readings: []soroe.Reading{count(soroe.PostImpressions, p.impr), count(soroe.PostLikes, p.likes)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.db.SetScore(ctx, f.A.ID, soroe.Subject{TargetID: tg.ID}, &p.score, 1, "{}"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tpl, acc
+}
+
+// compareCells reads the compare table: figure → [A, B, difference].
+var compareRowRE = regexp.MustCompile(`<th scope="row">([^<]+)</th>\s*<td class="num" data-label="A">([^<]*)(?:<br><small class="muted">([^<]*)</small>)?</td>\s*<td class="num" data-label="B">([^<]*)(?:<br><small class="muted">([^<]*)</small>)?</td>\s*<td class="num[^"]*" data-label="[^"]*">([^<]*)</td>`)
+
+func compareCells(body string) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range compareRowRE.FindAllStringSubmatch(body, -1) {
+		out[m[1]] = []string{m[2], m[4], html.UnescapeString(m[6]), m[3], m[5]}
+	}
+	return out
+}
+
+func TestHistoryCompare(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		tpl, acc := versionedPosts(t, e, f)
+		c := e.loggedIn(t, f.Users[soroe.RoleExecutive])
+		id := strconv.FormatInt(tpl.ID, 10)
+
+		// Two 型 versions; the default picks the 型's two latest.
+		for _, path := range []string{"/history/compare?by=template&a=" + id + ":1&b=" + id + ":2", "/history/compare?by=template&account=" + strconv.FormatInt(acc.ID, 10)} {
+			r := c.get(t, path)
+			want(t, r, http.StatusOK)
+			cells := compareCells(r.Body)
+			for fig, w := range map[string][]string{
+				"投稿数": {"1", "1", "0"}, "平均スコア": {"60", "80", "+20"}, "インプレッション（合計）": {"1,000", "500", "-500"},
+				"エンゲージメント（合計）": {"30", "40", "+10"}, "エンゲージメント率": {"3%", "8%", "+5 ポイント", "インプレッションあたり", "インプレッションあたり"},
+			} {
+				if got := cells[fig]; len(got) < len(w) || strings.Join(got[:len(w)], "|") != strings.Join(w, "|") {
+					t.Errorf("%s: %s = %q, want %q", path, fig, got, w)
+				}
+			}
+			if !strings.Contains(r.Body, "A: 社員紹介 v1") || !strings.Contains(r.Body, "B: 社員紹介 v2") {
+				t.Errorf("%s: side labels missing", path)
+			}
+			if !strings.Contains(r.Body, "A: 1 件（エンゲージメント 30 ÷ 表示 1,000）") {
+				t.Errorf("%s: the rate's denominator is not named", path)
+			}
+			if !strings.Contains(r.Body, `href="/history?template=`+id+`%3A1"`) && !strings.Contains(r.Body, `template=`+id+`%3A1`) {
+				t.Errorf("%s: no link to side A's posts", path)
+			}
+		}
+		// Two members.
+		r := c.get(t, fmt.Sprintf("/history/compare?by=member&a=%d&b=%d", f.Users[soroe.RoleOwner].ID, f.Users[soroe.RoleStaff].ID))
+		if cells := compareCells(r.Body); strings.Join(cells["平均スコア"][:3], "|") != "60|80|+20" {
+			t.Errorf("members: %q", cells)
+		}
+		// Two periods: the last 30 days (every post) against the 30 before
+		// (none); the default is the same.
+		for _, path := range []string{"/history/compare", "/history/compare?by=period&a_from=2026-09-25&a_to=2026-10-24&b_from=2026-10-25&b_to=2026-11-23"} {
+			r = c.get(t, path)
+			want(t, r, http.StatusOK)
+			cells := compareCells(r.Body)
+			if strings.Join(cells["投稿数"][:3], "|") != "0|3|+3" || cells["平均スコア"][0] != "—" || cells["平均スコア"][2] != "—" {
+				t.Errorf("%s periods: %q", path, cells)
+			}
+			if !strings.Contains(r.Body, "A: 2026-09-25〜2026-10-24") {
+				t.Errorf("%s: period label missing", path)
+			}
+		}
+		// Refusals.
+		if r := c.get(t, "/history/compare?by=colour"); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "比べる対象は period") {
+			t.Errorf("bad by: %s", r)
+		}
+		if r := c.get(t, fmt.Sprintf("/history/compare?by=member&a=%d&b=%d", f.Outsider.ID, f.Users[soroe.RoleStaff].ID)); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("a non-member: %s", r)
+		}
+		// The API gives the same figures.
+		tok := e.token(t, f.A, f.Users[soroe.RoleStaff])
+		r = e.api(t, http.MethodGet, "/api/v1/history/compare?by=template&a="+id+":1&b="+id+":2", tok, nil)
+		want(t, r, http.StatusOK)
+		j := r.json(t)
+		a, b := j["a"].(map[string]any)["summary"].(map[string]any), j["b"].(map[string]any)["summary"].(map[string]any)
+		if a["posts"].(float64) != 1 || a["average_score"].(float64) != 60 || b["engagement_rate"].(float64) != 0.08 || b["rate_per"].([]any)[0] != "impressions" {
+			t.Errorf("API compare: %s", r)
+		}
+		e.api(t, http.MethodGet, "/api/v1/history/compare?by=template&a=x", tok, nil).problem(t, http.StatusBadRequest, "bad_query")
+	})
+}
+
+func TestHistoryAPI(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		h := newHistorySetup(t, e, f)
+		d := loadOpenAPI(t)
+		r := e.api(t, http.MethodGet, "/api/v1/history?q="+url.QueryEscape("採用")+"&sort=score", staff, nil)
+		want(t, r, http.StatusOK)
+		d.checkResponse(t, "GET /api/v1/history", r)
+		j := r.json(t)
+		posts := j["posts"].([]any)
+		if j["total"].(float64) != 2 || len(posts) != 2 {
+			t.Fatalf("search: %s", r)
+		}
+		first, second := posts[0].(map[string]any), posts[1].(map[string]any)
+		if first["id"].(float64) != float64(h.post.ID) || first["state"] != "published" || first["comments"].(float64) != 1 ||
+			first["score"].(map[string]any)["value"].(float64) != 70 || first["engagement_rate"].(map[string]any)["per"] != "impressions" {
+			t.Errorf("first: %v", first)
+		}
+		if second["external"] != true || second["state"] != "external" || second["id"].(float64) != float64(h.external) {
+			t.Errorf("second: %v", second)
+		}
+		for path, total := range map[string]float64{
+			"/api/v1/history?state=external":                                   2,
+			"/api/v1/history?state=published,external":                         3,
+			"/api/v1/history?member=" + strconv.FormatInt(h.post.AuthorID, 10): 1,
+			"/api/v1/history?from=2026-11-23&to=2026-11-23":                    2, // today in Tokyo: the post and the fixture's external post
+			"/api/v1/history?score_min=71":                                     0,
+			"/api/v1/history?limit=1&offset=1":                                 3,
+		} {
+			r := e.api(t, http.MethodGet, path, staff, nil)
+			want(t, r, http.StatusOK)
+			d.checkResponse(t, "GET /api/v1/history", r)
+			if got := r.json(t)["total"].(float64); got != total {
+				t.Errorf("%s: total %v, want %v", path, got, total)
+			}
+		}
+		for path, field := range map[string]string{
+			"/api/v1/history?sort=text":       "sort",
+			"/api/v1/history?state=draft":     "state",
+			"/api/v1/history?from=yesterday":  "from",
+			"/api/v1/history?template=abc":    "template",
+			"/api/v1/history?limit=-1":        "limit",
+			"/api/v1/history?network=myspace": "network",
+		} {
+			r := e.api(t, http.MethodGet, path, staff, nil)
+			if p := r.problem(t, http.StatusBadRequest, "bad_query"); p["field"] != field {
+				t.Errorf("%s: field %v", path, p["field"])
+			}
+			d.checkResponse(t, "GET /api/v1/history", r)
+		}
+		r = e.api(t, http.MethodGet, "/api/v1/history/compare", staff, nil)
+		want(t, r, http.StatusOK)
+		d.checkResponse(t, "GET /api/v1/history/compare", r)
+		// An outsider's token reads its own organization: nothing of A.
+		r = e.api(t, http.MethodGet, "/api/v1/history?q="+url.QueryEscape("採用"), e.token(t, f.B, f.Outsider), nil)
+		if want(t, r, http.StatusOK); r.json(t)["total"].(float64) != 0 {
+			t.Errorf("outsider: %s", r)
+		}
+	})
+}

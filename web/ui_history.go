@@ -27,7 +27,10 @@ func (s *Server) registerHistory() error {
 		s.ui("GET /history", read, s.historyPage),
 		s.ui("GET /history/export.csv", read, s.historyCSV),
 		s.ui("GET /history/export.xlsx", read, s.historyXLSX),
+		s.ui("GET /history/compare", read, s.historyCompare),
 		s.ui("GET /history/external/{external}", read, s.externalPostPage),
+		s.api("GET /api/v1/history", read, s.apiHistory),
+		s.api("GET /api/v1/history/compare", read, s.apiHistoryCompare),
 	)
 }
 
@@ -210,6 +213,9 @@ func (n *historyNames) author(ctx context.Context, s *Server, id int64) string {
 	n.members[id] = name
 	return name
 }
+
+// Networks lists the networks for the filters.
+func (n *historyNames) Networks() []soroe.Network { return soroe.Networks }
 
 func (n *historyNames) account(id int64) string {
 	if a := n.accounts[id]; a != nil {
