@@ -180,6 +180,7 @@ func TestBrowserHome(t *testing.T) {
 	t.Run("posts", func(t *testing.T) { checkPosts(t, browserCtx, srv, artifacts) })
 	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
+	t.Run("history", func(t *testing.T) { checkHistory(t, browserCtx, srv, data, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {
