@@ -341,8 +341,21 @@ type historyData struct {
 	SortMetric  soroe.PostMetric // a metric sorted by, shown as its own column
 	ExportCSV   string
 	ExportXLSX  string
+	loc         *time.Location
+	lang        string
 	First, Last int // 1-based rows shown
 }
+
+// Day and Clock write a row's time compactly in the organization's zone:
+// the table's first column, day above time.
+func (d *historyData) Day(t time.Time) string {
+	if d.lang == soroe.LangJA {
+		return t.In(d.loc).Format("2006/01/02")
+	}
+	return t.In(d.loc).Format("Jan 2, 2006")
+}
+
+func (d *historyData) Clock(t time.Time) string { return t.In(d.loc).Format("15:04") }
 
 // StateOn reports whether the filter asks for a state.
 func (d *historyData) StateOn(st string) bool {
@@ -389,7 +402,7 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &historyData{Filter: q, Names: names, Choices: names.templateChoices(), States: store.HistoryStates,
-		Sorts: store.HistorySorts, Metrics: soroe.PostMetrics, Page: 1}
+		Sorts: store.HistorySorts, Metrics: soroe.PostMetrics, Page: 1, loc: org.Location(), lang: lang(r)}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	p := s.newPage(w, r, "history.title", d)
