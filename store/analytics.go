@@ -10,83 +10,86 @@ import (
 	"github.com/soroe/soroe"
 )
 
-// AnalyticsFilter selects published and external posts for the analytics
-// list (the conventions of PostFilter).
+// AnalyticsFilter selects posts of the shared post history (投稿履歴):
+// published targets, posts recorded by hand, external posts and, when
+// asked, targets unconfirmed or failed. Zero fields select everything; the
+// rows' IDs are checked by the caller only as far as they narrow the list
+// (another organization's goal selects nothing).
 type AnalyticsFilter struct {
 	OrgID     int64
 	AccountID int64
 	GoalID    int64 // Soroe's posts of the goal only (external posts have none)
-	Network   soroe.Network
-	From, To  time.Time // published at, From included, To excluded
-	Limit     int
-	Offset    int
+	// TemplateID selects the posts of a 型, TemplateVersion (with it) those
+	// of one of its versions.
+	TemplateID      int64
+	TemplateVersion int
+	AuthorID        int64 // the member who wrote the post
+	Network         soroe.Network
+	From, To        time.Time // published at, From included, To excluded
+	// FromDay and ToDay bound the publish day in the organization's zone
+	// (both included), on top of From and To.
+	FromDay, ToDay soroe.Date
+	// States are history states (HistoryPublished, …); none selects what is
+	// out on a network: published, manual and external.
+	States []string
+	// Query is a full-text search: every space-separated term must occur in
+	// the posted text (Japanese needs no spaces: 「採用」 finds
+	// 「新卒採用の説明会」).
+	Query              string
+	MinScore, MaxScore *int64 // the reaction score's range, both included
+	// Sort is a key of HistorySorts (default: published time); rows without
+	// the figure come last. Descending unless Asc.
+	Sort   string
+	Asc    bool
+	Limit  int
+	Offset int
 }
 
 // AnalyticsPost is one published target or external post with its latest
 // numbers (nil Metrics when none are known yet).
 type AnalyticsPost struct {
-	External    bool           `json:"external"`
-	ID          int64          `json:"id"` // the post's ID, or the external post's
-	TargetID    int64          `json:"target_id,omitempty"`
-	AccountID   int64          `json:"account_id"`
-	Network     soroe.Network  `json:"network"`
-	RemoteID    string         `json:"remote_id"`
-	URL         string         `json:"url,omitempty"`
-	Text        string         `json:"text"`
-	Kind        string         `json:"kind,omitempty"`
-	PublishedAt time.Time      `json:"published_at"`
-	GoalID      int64          `json:"goal_id,omitempty"`
-	AuthorID    int64          `json:"author_id,omitempty"`
-	Metrics     *LatestMetrics `json:"-"`
+	External        bool           `json:"external"`
+	ID              int64          `json:"id"` // the post's ID, or the external post's
+	TargetID        int64          `json:"target_id,omitempty"`
+	AccountID       int64          `json:"account_id"`
+	Network         soroe.Network  `json:"network"`
+	RemoteID        string         `json:"remote_id"`
+	URL             string         `json:"url,omitempty"`
+	Text            string         `json:"text"`
+	Kind            string         `json:"kind,omitempty"`
+	PublishedAt     time.Time      `json:"published_at"`
+	GoalID          int64          `json:"goal_id,omitempty"`
+	TemplateID      int64          `json:"template_id,omitempty"`
+	TemplateVersion int            `json:"template_version,omitempty"`
+	AuthorID        int64          `json:"author_id,omitempty"`
+	State           string         `json:"state"`
+	Comments        int            `json:"comments"`
+	Metrics         *LatestMetrics `json:"-"`
 }
 
-// AnalyticsPosts lists an organization's published targets and external
-// posts, newest first, with their latest numbers and the total matching.
+// AnalyticsPosts lists the posts of the organization's history that f
+// selects, in f's order (newest first by default), with their latest
+// numbers and the total matching.
 func (db *DB) AnalyticsPosts(ctx context.Context, f AnalyticsFilter) ([]*AnalyticsPost, int, error) {
-	base := `SELECT FALSE AS external, t.post_id AS id, t.id AS target_id, t.account_id, t.network, t.remote_id, t.url, t.text,
-			'' AS kind, t.sent_at AS published_at, COALESCE(p.goal_id, 0) AS goal_id, p.author_id, l.id AS latest_id
-		FROM post_targets t JOIN posts p ON p.id = t.post_id LEFT JOIN metric_latest l ON l.target_id = t.id
-		WHERE t.org_id = $1 AND t.state = 'sent'
-		UNION ALL
-		SELECT TRUE, e.id, 0, e.account_id, e.network, e.remote_id, e.url, e.text, e.kind, e.published_at, 0, 0, l.id
-		FROM external_posts e LEFT JOIN metric_latest l ON l.external_id = e.id
-		WHERE e.org_id = $1`
-	var where []string
-	args := []any{f.OrgID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
+	q, err := buildHistory(db.Engine, f, db.orgLocation(ctx, f.OrgID))
+	if err != nil {
+		return nil, 0, err
 	}
-	if f.AccountID != 0 {
-		where = append(where, "account_id = "+arg(f.AccountID))
-	}
-	if f.GoalID != 0 {
-		where = append(where, "goal_id = "+arg(f.GoalID))
-	}
-	if f.Network != "" {
-		where = append(where, "network = "+arg(string(f.Network)))
-	}
-	if !f.From.IsZero() {
-		where = append(where, "published_at >= "+arg(ts(f.From)))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "published_at < "+arg(ts(f.To)))
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	if q.base == "" {
+		return nil, 0, nil
 	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+base+") x"+cond, args...).Scan(&total); err != nil {
+	if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+q.base+") x"+q.cond, q.args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	q := "SELECT external, id, target_id, account_id, network, remote_id, url, text, kind, published_at, goal_id, author_id, latest_id FROM (" +
-		base + ") x" + cond + " ORDER BY published_at DESC, target_id DESC, id DESC LIMIT " + arg(limit) + " OFFSET " + arg(max(f.Offset, 0))
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	sel := "SELECT external, id, target_id, account_id, network, remote_id, url, text, kind, published_at, goal_id, template_id, template_ver, author_id, state, comments, latest_id FROM (" +
+		q.base + ") x" + q.cond + historyOrder(f)
+	sel += " LIMIT " + q.arg(limit) + " OFFSET " + q.arg(max(f.Offset, 0))
+	rows, err := db.r.QueryContext(ctx, sel, q.args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -97,7 +100,7 @@ func (db *DB) AnalyticsPosts(ctx context.Context, f AnalyticsFilter) ([]*Analyti
 		var latest sql.NullInt64
 		var published sqlTime
 		if err := rows.Scan(&p.External, &p.ID, &p.TargetID, &p.AccountID, &p.Network, &p.RemoteID, &p.URL, &p.Text,
-			&p.Kind, &published, &p.GoalID, &p.AuthorID, &latest); err != nil {
+			&p.Kind, &published, &p.GoalID, &p.TemplateID, &p.TemplateVersion, &p.AuthorID, &p.State, &p.Comments, &latest); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}

@@ -92,6 +92,7 @@ var icons = map[string]string{
 	"bell":     `<path d="M6 16V11a6 6 0 1 1 12 0v5l2 2H4l2-2Z"/><path d="M10 21h4"/>`,
 	"calendar": `<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>`,
 	"chart":    `<path d="M4 20V11M10 20V5M16 20v-6M21 20H3"/>`,
+	"history":  `<path d="M3.5 12a8.5 8.5 0 1 0 2.5-6"/><path d="M3 4v4h4"/><path d="M12 7.5V12l3 2"/>`,
 }
 
 func icon(name string) template.HTML {
@@ -130,6 +131,7 @@ var nav = []struct {
 	{"/goals", "nav.goals", "target", soroe.ActGoalRead},
 	{"/templates", "nav.templates", "layers", soroe.ActTemplateRead},
 	{"/posts", "nav.posts", "send", soroe.ActPostRead},
+	{"/history", "nav.history", "history", soroe.ActPostRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},
 	{"/metrics/import", "nav.metrics_import", "chart", soroe.ActMetricsImport},

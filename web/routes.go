@@ -66,6 +66,7 @@ func (s *Server) register() error {
 		s.registerCalendar(),
 		s.registerMetrics(),
 		s.registerLinks(),
+		s.registerHistory(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),

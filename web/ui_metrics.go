@@ -56,38 +56,46 @@ func (s *Server) loadPostMetrics(r *http.Request, v *postView) (*postMetricsView
 	}
 	l := lang(r)
 	for _, tm := range tms {
-		tv := &targetMetricsView{TargetID: tm.TargetID, Network: tm.Network, Snapshots: tm.Snapshots}
+		account := ""
 		for _, t := range v.Targets {
 			if t.ID == tm.TargetID && t.Account != nil {
-				tv.Account = t.Account.Name
+				account = t.Account.Name
 			}
 		}
-		source := map[soroe.PostMetric]string{}
-		for _, sn := range tm.Snapshots {
-			source[sn.Metric] = sn.Source
-			at := sn.CapturedAt
-			tv.LastAt = &at
-		}
-		lm := tm.Latest
-		for _, m := range soroe.PostMetrics {
-			if val, ok := lm.Metrics[string(m)]; ok {
-				tv.Rows = append(tv.Rows, metricRow{Metric: m, Value: fmtNum(float64(val)), Source: source[m]})
-			} else if why, ok := lm.Unavailable[string(m)]; ok {
-				tv.Rows = append(tv.Rows, metricRow{Metric: m, Reason: "metrics.unavailable." + why, Source: source[m]})
-			}
-		}
-		tv.Unavailable = len(tv.Rows) == 0
-		if lm.EngagementRate != nil {
-			tv.Rate, tv.RatePer = fmtPercent(lm.EngagementRate.Value), "metrics.per."+lm.EngagementRate.Per
-		}
-		if lm.Score != nil {
-			tv.Score = &lm.Score.Value
-			tv.Breakdown = scoreLines(lm.Score.Breakdown, l)
-		}
-		tv.Chart = s.metricsChart(l, tm)
-		out.Targets = append(out.Targets, tv)
+		out.Targets = append(out.Targets, s.targetMetrics(l, tm, account))
 	}
 	return out, nil
+}
+
+// targetMetrics is one published target's (or external post's) part of the
+// card: its latest numbers with their sources, the engagement rate with its
+// denominator, the score's breakdown and the chart.
+func (s *Server) targetMetrics(l string, tm *targetMetricsOut, account string) *targetMetricsView {
+	tv := &targetMetricsView{TargetID: tm.TargetID, Network: tm.Network, Account: account, Snapshots: tm.Snapshots}
+	source := map[soroe.PostMetric]string{}
+	for _, sn := range tm.Snapshots {
+		source[sn.Metric] = sn.Source
+		at := sn.CapturedAt
+		tv.LastAt = &at
+	}
+	lm := tm.Latest
+	for _, m := range soroe.PostMetrics {
+		if val, ok := lm.Metrics[string(m)]; ok {
+			tv.Rows = append(tv.Rows, metricRow{Metric: m, Value: fmtNum(float64(val)), Source: source[m]})
+		} else if why, ok := lm.Unavailable[string(m)]; ok {
+			tv.Rows = append(tv.Rows, metricRow{Metric: m, Reason: "metrics.unavailable." + why, Source: source[m]})
+		}
+	}
+	tv.Unavailable = len(tv.Rows) == 0
+	if lm.EngagementRate != nil {
+		tv.Rate, tv.RatePer = fmtPercent(lm.EngagementRate.Value), "metrics.per."+lm.EngagementRate.Per
+	}
+	if lm.Score != nil {
+		tv.Score = &lm.Score.Value
+		tv.Breakdown = scoreLines(lm.Score.Breakdown, l)
+	}
+	tv.Chart = s.metricsChart(l, tm)
+	return tv
 }
 
 // scoreLines reads the plain-language breakdown stored with a score:

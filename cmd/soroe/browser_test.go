@@ -181,6 +181,7 @@ func TestBrowserHome(t *testing.T) {
 	t.Run("story", func(t *testing.T) { checkDemoStory(t, browserCtx, srv, artifacts) })
 	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
+	t.Run("history", func(t *testing.T) { checkHistory(t, browserCtx, srv, data, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {

@@ -88,6 +88,13 @@ func Config(t testing.TB, e store.Engine) store.Config {
 		t.Fatalf("connect to %s: %v", EnvPostgres, err)
 	}
 	defer conn.Close(ctx)
+	// pg_trgm (the history search's index) lives once per database: made
+	// here in public, a migration's CREATE EXTENSION IF NOT EXISTS finds it,
+	// instead of creating it in the first test's schema, whose drop would
+	// take every other test's indexes with it.
+	if err := ensureTrigram(ctx, conn); err != nil {
+		t.Fatalf("pg_trgm: %v", err)
+	}
 	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +117,18 @@ func Config(t testing.TB, e store.Engine) store.Config {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return store.Config{DatabaseURL: u.String()}
+}
+
+// ensureTrigram creates pg_trgm in public unless it exists; two test
+// processes creating it at once may race, so a failure is retried once.
+func ensureTrigram(ctx context.Context, conn *pgx.Conn) error {
+	const q = "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"
+	if _, err := conn.Exec(ctx, q); err != nil {
+		time.Sleep(100 * time.Millisecond)
+		_, err = conn.Exec(ctx, q)
+		return err
+	}
+	return nil
 }
 
 // Open returns a fresh migrated database on engine e.
