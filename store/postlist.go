@@ -24,6 +24,10 @@ type PostFilter struct {
 	// From and To bound the post's time (scheduled, else slot, else
 	// created) to [From, To).
 	From, To time.Time
+	// SlotFrom and SlotTo keep the posts that fill a planned slot (a 型
+	// and a slot time) in [SlotFrom, SlotTo), wherever they are scheduled:
+	// a post keeps its slot when it is moved.
+	SlotFrom, SlotTo time.Time
 	// NeedsDecisionBy selects posts in review whose current step this
 	// member may decide (checked by the caller; this only narrows to in
 	// review).
@@ -71,6 +75,15 @@ func (db *DB) Posts(ctx context.Context, f PostFilter) ([]*soroe.Post, map[int64
 	}
 	if !f.To.IsZero() {
 		where = append(where, postTime+" < "+arg(ts(f.To)))
+	}
+	if !f.SlotFrom.IsZero() || !f.SlotTo.IsZero() {
+		where = append(where, "p.template_id IS NOT NULL", "p.slot_at IS NOT NULL")
+	}
+	if !f.SlotFrom.IsZero() {
+		where = append(where, "p.slot_at >= "+arg(ts(f.SlotFrom)))
+	}
+	if !f.SlotTo.IsZero() {
+		where = append(where, "p.slot_at < "+arg(ts(f.SlotTo)))
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
 	var total int

@@ -398,3 +398,52 @@ func TestNotifications(t *testing.T) {
 		}
 	})
 }
+
+// TestPostsBySlot: the slot window keeps the posts that fill a slot of a
+// 型 in it, wherever they were moved to, and nothing else.
+func TestPostsBySlot(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newWorkflowFixture(t, db)
+		g := newGoal(f.org.ID, f.owner.ID)
+		if err := db.CreateGoal(ctx, g, f.owner.ID); err != nil {
+			t.Fatal(err)
+		}
+		tpl := &soroe.Template{OrgID: f.org.ID, GoalID: g.ID, CreatedBy: f.pr.ID, TemplateBody: soroe.TemplateBody{
+			Name: "社員紹介", Structure: "{名前}", Networks: []soroe.Network{soroe.NetworkX}, Frequency: soroe.Frequency{Count: 1, Per: "week"}}}
+		if err := db.CreateTemplate(ctx, tpl); err != nil {
+			t.Fatal(err)
+		}
+		slot := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+		mk := func(tplID *int64, slotAt, sched *time.Time) *soroe.Post {
+			t.Helper()
+			p := &soroe.Post{OrgID: f.org.ID, AuthorID: f.staff.ID, Text: "枠の投稿", TemplateID: tplID, SlotAt: slotAt, ScheduledAt: sched}
+			if tplID != nil {
+				p.TemplateVersion = 1
+			}
+			if err := db.CreatePost(ctx, p, []*soroe.Target{{AccountID: f.accounts[1].ID, Text: p.Text}}); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		at := func(t time.Time) *time.Time { return &t }
+		moved := mk(&tpl.ID, at(slot), at(slot.AddDate(0, 2, 0))) // filled, then moved two months on
+		mk(&tpl.ID, at(slot.AddDate(0, 0, 7)), nil)               // next week's slot
+		mk(&tpl.ID, nil, at(slot))                                // the 型's, in the window, but no slot
+		mk(nil, at(slot), nil)                                    // a slot time without a 型
+		posts, targets, total, err := db.Posts(ctx, store.PostFilter{OrgID: f.org.ID, SlotFrom: slot.Add(-48 * time.Hour), SlotTo: slot.Add(48 * time.Hour)})
+		if err != nil || total != 1 || len(posts) != 1 || posts[0].ID != moved.ID || len(targets[moved.ID]) != 1 {
+			t.Fatalf("by slot: %d %v %v", total, posts, err)
+		}
+		if !posts[0].SlotAt.Equal(slot) {
+			t.Errorf("slot read back as %v", posts[0].SlotAt)
+		}
+		// The window's end is excluded.
+		if _, _, n, _ := db.Posts(ctx, store.PostFilter{OrgID: f.org.ID, SlotFrom: slot.Add(-time.Hour), SlotTo: slot}); n != 0 {
+			t.Errorf("the end of the window is included: %d", n)
+		}
+		if _, _, n, _ := db.Posts(ctx, store.PostFilter{OrgID: f.org.ID + 1000, SlotFrom: slot.Add(-time.Hour), SlotTo: slot.Add(time.Hour)}); n != 0 {
+			t.Errorf("another organization's slots: %d", n)
+		}
+	})
+}

@@ -263,7 +263,8 @@ type planTotal struct {
 	TemplateName string `json:"template_name"`
 	GoalID       int64  `json:"goal_id"`
 	Planned      int    `json:"planned"`
-	Done         int    `json:"done"`
+	Written      int    `json:"written"` // slots a post fills
+	Done         int    `json:"done"`    // slots whose post has gone out (ui_slots.go)
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
@@ -294,18 +295,30 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) {
 			slots = append(slots, sl)
 		}
 	}
+	fills, err := s.slotFills(r.Context(), id.Org, from, to)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	totals := make([]planTotal, 0, len(ts))
 	for _, t := range ts {
-		n := 0
+		tt := planTotal{TemplateID: t.ID, TemplateName: t.Name, GoalID: t.GoalID}
 		for _, sl := range slots {
-			if sl.Template.ID == t.ID {
-				n++
+			if sl.Template.ID != t.ID {
+				continue
+			}
+			tt.Planned++
+			if f := fills[slotKey(t.ID, sl.At)]; f != nil {
+				tt.Written++
+				if f.Done() {
+					tt.Done++
+				}
 			}
 		}
-		if mine && n == 0 {
+		if mine && tt.Planned == 0 {
 			continue
 		}
-		totals = append(totals, planTotal{TemplateID: t.ID, TemplateName: t.Name, GoalID: t.GoalID, Planned: n})
+		totals = append(totals, tt)
 	}
 	writeJSON(w, http.StatusOK, struct {
 		planWindow

@@ -469,13 +469,16 @@ func TestDraftUI(t *testing.T) {
 		want(t, r, http.StatusOK)
 		for _, s := range []string{
 			`<textarea id="draft-text" name="text" rows="12">山田さんの一日：朝は現場の段取り。`, "【ここに本人のひとことを入れてください】",
-			`data-copy="#draft-text"`, "内蔵ジェネレーター", "投稿機能（次のリリース）", "check-report", "資料は使っていません",
+			`data-copy="#draft-text"`, "内蔵ジェネレーター", `formaction="/posts/new"`, "この下書きで投稿を作る", "check-report", "資料は使っていません",
 			`action="/check"`, `<input type="hidden" name="network" value="x">`, "本人のひとこと", "未入力",
 			`name="topic" value="朝の現場"`, `name="slot_0" value="山田"`,
 		} {
 			if !strings.Contains(r.Body, s) {
 				t.Errorf("draft page has no %q", s)
 			}
+		}
+		if strings.Contains(r.Body, "次のリリース") {
+			t.Error("the draft page still says saving comes in the next release")
 		}
 		// Choices outside the 型 are refused with the form kept.
 		r = staff.post(t, "/templates/"+id+"/draft", url.Values{"network": {"linkedin"}, "slot_0": {"山田"}})

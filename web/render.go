@@ -54,6 +54,9 @@ func (s *Server) funcs() template.FuncMap {
 		"icon":    icon,
 		"inc":     func(i int) int { return i + 1 }, // 0-based offsets shown 1-based
 		"list":    func(xs ...string) []string { return xs },
+		// slotAction is what the slot_action partial shows for a planned
+		// slot: its post, its 「書く」 link, or that it passed unwritten.
+		"slotAction": func(p *page, row planRow) slotActionData { return slotActionData{Page: p, Row: row} },
 		"localInput": func(t *time.Time, o *soroe.Org) string {
 			if t == nil {
 				return ""

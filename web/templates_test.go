@@ -598,7 +598,7 @@ func TestMySlots(t *testing.T) {
 		// A manager drafts nothing but sees the organization's count.
 		mc := e.loggedIn(t, f.Users[soroe.RoleManager])
 		hs = section(mc.get(t, "/").Body, `class="card home-slots"`)
-		if !strings.Contains(hs, "今週のあなたの枠はありません") || !strings.Contains(hs, "組織全体の今週の予定: 5件") {
+		if !strings.Contains(hs, "これからのあなたの担当の枠はありません") || !strings.Contains(hs, "組織全体の今週の予定: 5件") {
 			t.Errorf("manager's home slots:\n%s", hs)
 		}
 		// English.

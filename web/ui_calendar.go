@@ -64,11 +64,6 @@ type calWindow struct {
 	Names map[int64]string // user ID → name
 }
 
-// calFillMargin is how far outside the window the posts that fill its slots
-// are looked for: a post keeps its slot when it is moved, and may be moved
-// away from it.
-const calFillMargin = 62 * 24 * time.Hour
-
 // calTime is the time a post is shown at.
 func calTime(p *soroe.Post) time.Time {
 	switch {
@@ -99,19 +94,11 @@ func (s *Server) calLoad(ctx context.Context, org *soroe.Org, from, to soroe.Dat
 	}
 	start, end := from.Time(loc), to.AddDays(1).Time(loc)
 
-	// The posts that fill slots, whoever wrote them and whatever the filter.
-	filled := map[string]*soroe.Post{}
-	all, _, _, err := s.db.Posts(ctx, store.PostFilter{OrgID: org.ID, From: start.Add(-calFillMargin), To: end.Add(calFillMargin)})
+	// The posts that fill slots, whoever wrote them and whatever the filter
+	// (ui_slots.go).
+	fills, err := s.slotFills(ctx, org, from, to)
 	if err != nil {
 		return nil, err
-	}
-	for _, p := range all {
-		if p.SlotAt != nil && p.TemplateID != nil {
-			k := slotKey(*p.TemplateID, *p.SlotAt)
-			if filled[k] == nil {
-				filled[k] = p
-			}
-		}
 	}
 
 	w := &calWindow{Names: tplMemberNames(ms)}
@@ -124,7 +111,11 @@ func (s *Server) calLoad(ctx context.Context, org *soroe.Org, from, to soroe.Dat
 			f.MemberID != 0 && sl.DrafterID != f.MemberID:
 			continue
 		}
-		w.Slots = append(w.Slots, calSlot{plannedSlot: sl, FilledBy: filled[slotKey(t.ID, sl.At)]})
+		cs := calSlot{plannedSlot: sl}
+		if f := fills[slotKey(t.ID, sl.At)]; f != nil {
+			cs.FilledBy = f.Post
+		}
+		w.Slots = append(w.Slots, cs)
 	}
 
 	posts, targets, _, err := s.db.Posts(ctx, store.PostFilter{
@@ -452,7 +443,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if sl.FilledBy != nil {
 			v.FilledBy = sl.FilledBy.ID
-		} else if v.Mine && !v.Past && d.CanFill {
+		} else if !v.Past && mayFill(id, sl.DrafterID) {
 			v.FillURL = calFillURL(sl.Template.ID, sl.At)
 		}
 		byDay[sl.Day] = append(byDay[sl.Day], calItem{At: sl.At, Local: sl.Local, Slot: v})

@@ -330,15 +330,19 @@ func (s *Server) postList(w http.ResponseWriter, r *http.Request) {
 // ---- The editor ----
 
 type postFormData struct {
-	Post      *soroe.Post // nil for a new post
-	Goals     []*soroe.Goal
-	Templates []*soroe.Template
-	Template  *soroe.Template // the chosen 型
-	Accounts  []*accountOption
-	SlotAt    string // RFC 3339, the slot being filled
-	Local     string // scheduled_at as datetime-local in the org's zone
-	Back      bool   // saving sends it back to review
-	CanAI     bool
+	Post        *soroe.Post // nil for a new post
+	Goals       []*soroe.Goal
+	Templates   []*soroe.Template
+	Template    *soroe.Template // the chosen 型
+	Accounts    []*accountOption
+	SlotAt      string       // RFC 3339, the slot being filled
+	Slots       []slotOption // the slots of the 型 the post may fill (ui_slots.go)
+	SlotLabel   string       // the chosen slot, in words
+	SlotTaken   int64        // another post that already fills the chosen slot
+	Local       string       // scheduled_at as datetime-local in the org's zone
+	MissingNets string       // the 型's networks without a connected account (new posts), in words
+	Back        bool         // saving sends it back to review
+	CanAI       bool
 }
 
 type accountOption struct {
@@ -379,10 +383,32 @@ func (s *Server) postFormData(r *http.Request, p *soroe.Post, targets []*soroe.T
 		}
 		d.Accounts = append(d.Accounts, o)
 	}
-	// A new post from a 型 picks the accounts of its networks.
-	if p == nil && len(form["account"]) == 0 && d.Template != nil {
-		for _, o := range d.Accounts {
-			o.Checked = slices.Contains(d.Template.Networks, o.Network) && o.Status == soroe.AccountOK
+	// A new post from a 型 picks the connected accounts of its networks,
+	// and says which of its networks have none.
+	if p == nil && d.Template != nil {
+		pick := len(form["account"]) == 0
+		var missing []string
+		for _, n := range d.Template.Networks {
+			found := false
+			for _, o := range d.Accounts {
+				if o.Network == n && o.Status == soroe.AccountOK {
+					found = true
+					o.Checked = o.Checked || pick
+				}
+			}
+			if !found {
+				missing = append(missing, s.tplNetworkLabel(lang(r), n))
+			}
+		}
+		sep := ", "
+		if lang(r) == soroe.LangJA {
+			sep = "、"
+		}
+		d.MissingNets = strings.Join(missing, sep)
+	}
+	if d.Template != nil {
+		if err := s.postSlotOptions(r, d, p); err != nil {
+			return nil, err
 		}
 	}
 	_ = targets
@@ -486,41 +512,21 @@ func (s *Server) renderPostForm(w http.ResponseWriter, r *http.Request, status i
 func (s *Server) postNew(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	form := url.Values{}
-	for _, k := range []string{"template", "goal", "slot_at", "text"} {
+	for _, k := range []string{"template", "goal", "slot_at", "text", "link"} {
 		if v := q.Get(k); v != "" {
 			form.Set(k, v)
 		}
 	}
+	// The 「書く」 link of a slot names it ?slot=.
 	if v := q.Get("slot"); v != "" {
 		form.Set("slot_at", v)
-		if at, err := time.Parse(time.RFC3339, v); err == nil {
-			form.Set("scheduled_at", at.In(who(r).Org.Location()).Format("2006-01-02T15:04"))
-		}
 	}
-	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil {
-		if t, err := s.db.Template(r.Context(), who(r).Org.ID, id, 0); err == nil {
-			form.Set("goal", strconv.FormatInt(t.GoalID, 10))
-			if form.Get("link") == "" && t.Link != "" {
-				form.Set("link", t.Link)
-			}
-			// The 型's structure is the text to fill in, with its CTA and hashtags.
-			if form.Get("text") == "" {
-				text := t.Structure
-				if t.CTA != "" {
-					text += "\n" + t.CTA
-				}
-				if len(t.Hashtags) > 0 {
-					text += "\n" + strings.Join(t.Hashtags, " ")
-				}
-				form.Set("text", text)
-			}
-		}
-	}
+	s.prefillPost(r, form, true)
 	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
 }
 
 // postNewPrefilled opens the editor filled from another page (the AI
-// draft's "make it a post"), without saving anything.
+// draft's 「この下書きで投稿を作る」), without saving anything.
 func (s *Server) postNewPrefilled(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	form := url.Values{}
@@ -529,18 +535,65 @@ func (s *Server) postNewPrefilled(w http.ResponseWriter, r *http.Request) {
 			form.Set(k, v)
 		}
 	}
-	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil && form.Get("goal") == "" {
-		if t, err := s.db.Template(r.Context(), who(r).Org.ID, id, 0); err == nil {
-			form.Set("goal", strconv.FormatInt(t.GoalID, 10))
+	s.prefillPost(r, form, false)
+	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
+}
+
+// prefillPost completes a new post's form with what it was started from,
+// keeping what the form already says: a slot (slot_at) gives the schedule,
+// its time in the organization's zone (when it is still ahead); a 型 gives
+// the goal and the link, and, when withText, its structure, CTA and
+// hashtags as the text to fill in. The 型's networks choose the accounts
+// (postFormData). A slot belongs to a 型: without one it is dropped.
+func (s *Server) prefillPost(r *http.Request, form url.Values, withText bool) {
+	org := who(r).Org
+	var t *soroe.Template
+	if id, err := strconv.ParseInt(form.Get("template"), 10, 64); err == nil {
+		if t, err = s.db.Template(r.Context(), org.ID, id, 0); err != nil {
+			t = nil
 		}
 	}
-	s.renderPostForm(w, r, http.StatusOK, nil, form, nil)
+	if v := form.Get("slot_at"); v != "" {
+		at, err := time.Parse(time.RFC3339, v)
+		switch {
+		case err != nil || t == nil:
+			form.Del("slot_at")
+		default:
+			form.Set("slot_at", at.UTC().Format(time.RFC3339))
+			if form.Get("scheduled_at") == "" && at.After(s.now()) {
+				form.Set("scheduled_at", at.In(org.Location()).Format("2006-01-02T15:04"))
+			}
+		}
+	}
+	if t == nil {
+		return
+	}
+	if form.Get("goal") == "" {
+		form.Set("goal", strconv.FormatInt(t.GoalID, 10))
+	}
+	if form.Get("link") == "" && t.Link != "" {
+		form.Set("link", t.Link)
+	}
+	// The 型's structure is the text to fill in, with its CTA and hashtags.
+	if withText && form.Get("text") == "" {
+		text := t.Structure
+		if t.CTA != "" {
+			text += "\n" + t.CTA
+		}
+		if len(t.Hashtags) > 0 {
+			text += "\n" + strings.Join(t.Hashtags, " ")
+		}
+		form.Set("text", text)
+	}
 }
 
 func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	org := who(r).Org
 	p, targets, err := postFromForm(org, r.PostForm)
+	if err == nil {
+		err = s.checkPostSlot(r, p, nil)
+	}
 	if err == nil {
 		err = s.wf().Create(r.Context(), actor(r), p, targets)
 	}
@@ -590,6 +643,9 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
 	p, targets, err := postFromForm(who(r).Org, r.PostForm)
 	var back bool
+	if err == nil {
+		err = s.checkPostSlot(r, p, v.Post)
+	}
 	if err == nil {
 		p.ID = v.ID
 		back, err = s.wf().Update(r.Context(), actor(r), p, targets)

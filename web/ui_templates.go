@@ -15,7 +15,6 @@ import (
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/plan"
-	"github.com/soroe/soroe/store"
 )
 
 // registerTemplates registers the 型 and plan routes, UI and API.
@@ -219,6 +218,7 @@ type planRow struct {
 	At           time.Time // the slot's instant (UTC)
 	Date         soroe.Date
 	Day          string
+	Soon         string // "today" or "tomorrow" (local), else ""
 	Local        string
 	TemplateID   int64
 	TemplateName string
@@ -227,43 +227,37 @@ type planRow struct {
 	Drafter      string // "" when nobody drafts
 	Mine         bool
 	Past         bool
-	PostID       int64 // the post that fills the slot, if any
+	PostID       int64  // the post that fills the slot, if any
+	PostState    string // its state
+	Done         bool   // it has gone out (実施)
+	FillURL      string // starts the slot's post, when it is open and the caller may write it
 }
 
-// homeSlotKey names a planned slot: its 型 and its instant.
-type homeSlotKey struct {
-	template int64
-	at       int64 // Unix seconds
-}
-
-// filledSlots maps the slots of the local days from..to that a post fills
-// (by its 型 and slot time) to the post.
-func (s *Server) filledSlots(r *http.Request, from, to soroe.Date) (map[homeSlotKey]int64, error) {
-	loc := who(r).Org.Location()
-	start, end := from.Time(loc), to.AddDays(1).Time(loc)
-	posts, _, _, err := s.db.Posts(r.Context(), store.PostFilter{OrgID: who(r).Org.ID, From: start.AddDate(0, 0, -7), To: end.AddDate(0, 0, 7)})
-	if err != nil {
-		return nil, err
-	}
-	out := map[homeSlotKey]int64{}
-	for _, p := range posts {
-		if p.SlotAt != nil && p.TemplateID != nil {
-			out[homeSlotKey{*p.TemplateID, p.SlotAt.Unix()}] = p.ID
-		}
-	}
-	return out, nil
-}
-
-func (s *Server) planRows(r *http.Request, slots []plannedSlot, names map[int64]string, goals map[int64]string) []planRow {
+// planRows makes slots ready to show, with the posts that fill them (fills
+// may be nil: nothing is filled).
+func (s *Server) planRows(r *http.Request, slots []plannedSlot, names map[int64]string, goals map[int64]string, fills map[string]*slotFill) []planRow {
 	id, lang, now := who(r), lang(r), s.now()
+	today := s.planToday(id.Org)
 	out := make([]planRow, 0, len(slots))
 	for _, sl := range slots {
-		out = append(out, planRow{
+		row := planRow{
 			At: sl.At.UTC(), Date: sl.Day, Day: s.planDayLabel(lang, sl.Day), Local: sl.Local,
 			TemplateID: sl.Template.ID, TemplateName: sl.Template.Name, GoalTitle: goals[sl.Template.GoalID],
 			DrafterID: sl.DrafterID, Drafter: names[sl.DrafterID],
 			Mine: sl.DrafterID != 0 && sl.DrafterID == id.User.ID, Past: sl.At.Before(now),
-		})
+		}
+		switch sl.Day {
+		case today:
+			row.Soon = "today"
+		case today.AddDays(1):
+			row.Soon = "tomorrow"
+		}
+		if f := fills[slotKey(sl.Template.ID, sl.At)]; f != nil {
+			row.PostID, row.PostState, row.Done = f.Post.ID, f.Post.State, f.Done()
+		} else if !row.Past && mayFill(id, sl.DrafterID) {
+			row.FillURL = calFillURL(sl.Template.ID, sl.At)
+		}
+		out = append(out, row)
 	}
 	return out
 }
@@ -384,6 +378,7 @@ type tplPageData struct {
 	Upcoming  []planRow
 	From, To  string
 	TimeZone  string
+	CanWrite  bool // may start a post from the 型
 }
 
 // loadTemplate reads the {template} of the path at a version (0: current).
@@ -459,7 +454,13 @@ func (s *Server) templateShow(w http.ResponseWriter, r *http.Request) {
 		to := from.AddDays(tplUpcomingDays - 1)
 		d.From, d.To = s.planDayLabel(l, from), s.planDayLabel(l, to)
 		slots := planSlots([]*soroe.Template{t}, ms, id.Org.Location(), from, to)
-		d.Upcoming = s.planRows(r, slots, names, map[int64]string{g.ID: g.Title})
+		fills, err := s.slotFills(ctx, id.Org, from, to)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Upcoming = s.planRows(r, slots, names, map[int64]string{g.ID: g.Title}, fills)
+		d.CanWrite = soroe.Can(id.Role, soroe.ActPostWrite)
 	}
 	s.render(w, http.StatusOK, "template", s.newPage(w, r, "templates.page_title", d))
 }
@@ -993,16 +994,19 @@ type planSummary struct {
 	Name       string
 	GoalTitle  string
 	Planned    int
-	Done       int
+	Written    int // slots a post fills (作成済み)
+	Done       int // slots whose post has gone out (実施); see ui_slots.go
 }
 
 type planData struct {
 	Range        string
 	Prev, Next   soroe.Date
 	ThisWeek     bool
+	When         string // the week shown against today's: "past", "this" or "future"
 	Days         []planDay
 	Mine         []planRow
 	MineLeft     int // the caller's slots still to come
+	MineWritten  int // the caller's slots a post fills
 	Summary      []planSummary
 	Total        int
 	Unassigned   int
@@ -1053,10 +1057,23 @@ func (s *Server) planWeek(w http.ResponseWriter, r *http.Request) {
 	mon, sun := s.planWeekParam(r, id.Org)
 	cur, _ := plan.WeekOf(s.now(), id.Org.Location())
 	today := s.planToday(id.Org)
-	rows := s.planRows(r, planSlots(ts, ms, id.Org.Location(), mon, sun), tplMemberNames(ms), titles)
+	fills, err := s.slotFills(r.Context(), id.Org, mon, sun)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rows := s.planRows(r, planSlots(ts, ms, id.Org.Location(), mon, sun), tplMemberNames(ms), titles, fills)
 	d := &planData{
 		Range: s.planWeekLabel(l, mon, sun), Prev: mon.AddDays(-7), Next: mon.AddDays(7), ThisWeek: mon == cur,
 		Total: len(rows), HasTemplates: len(ts) > 0, TimeZone: id.Org.TimeZone,
+	}
+	switch {
+	case mon == cur:
+		d.When = "this"
+	case mon < cur:
+		d.When = "past"
+	default:
+		d.When = "future"
 	}
 	for i := range 7 {
 		day := mon.AddDays(i)
@@ -1068,21 +1085,34 @@ func (s *Server) planWeek(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Days = append(d.Days, pd)
 	}
-	planned := map[int64]int{}
+	sums := map[int64]*planSummary{}
+	for _, t := range ts {
+		d.Summary = append(d.Summary, planSummary{TemplateID: t.ID, Name: t.Name, GoalTitle: titles[t.GoalID]})
+	}
+	for i := range d.Summary {
+		sums[d.Summary[i].TemplateID] = &d.Summary[i]
+	}
 	for _, row := range rows {
-		planned[row.TemplateID]++
+		sum := sums[row.TemplateID]
+		sum.Planned++
+		if row.PostID != 0 {
+			sum.Written++
+		}
+		if row.Done {
+			sum.Done++
+		}
 		if row.Mine {
 			d.Mine = append(d.Mine, row)
 			if !row.Past {
 				d.MineLeft++
 			}
+			if row.PostID != 0 {
+				d.MineWritten++
+			}
 		}
 		if row.DrafterID == 0 {
 			d.Unassigned++
 		}
-	}
-	for _, t := range ts {
-		d.Summary = append(d.Summary, planSummary{TemplateID: t.ID, Name: t.Name, GoalTitle: titles[t.GoalID], Planned: planned[t.ID]})
 	}
 	s.render(w, http.StatusOK, "plan", s.newPage(w, r, "plan.title", d))
 }
@@ -1091,15 +1121,14 @@ func (s *Server) planWeek(w http.ResponseWriter, r *http.Request) {
 // The home page.
 
 type homeSlotsData struct {
-	Mine     []planRow
-	MineLeft int
-	OrgTotal int
+	Mine     []planRow // the caller's next slots (ui_slots.go: upcomingSlots)
+	More     int       // the caller's slots until the end of next week not listed
+	OrgTotal int       // the organization's slots this week
 	ShowOrg  bool
-	CanWrite bool // may start a post from a slot
 }
 
-// homeSlots is the current user's planned slots this week, for the home
-// page; nil when the organization has no 型 yet.
+// homeSlots is the current user's next slots, each with its 「書く」 link
+// or its post, for the home page; nil when the organization has no 型 yet.
 func (s *Server) homeSlots(r *http.Request) (any, error) {
 	id := who(r)
 	if !soroe.Can(id.Role, soroe.ActTemplateRead) {
@@ -1109,23 +1138,28 @@ func (s *Server) homeSlots(r *http.Request) (any, error) {
 	if err != nil || len(ts) == 0 {
 		return nil, err
 	}
-	mon, sun := plan.WeekOf(s.now(), id.Org.Location())
-	rows := s.planRows(r, planSlots(ts, ms, id.Org.Location(), mon, sun), tplMemberNames(ms), titles)
-	d := &homeSlotsData{OrgTotal: len(rows), ShowOrg: soroe.Can(id.Role, soroe.ActTemplateWrite), CanWrite: soroe.Can(id.Role, soroe.ActPostWrite)}
-	filled, err := s.filledSlots(r, mon, sun)
+	loc, now := id.Org.Location(), s.now()
+	mon, sun := plan.WeekOf(now, loc)
+	to := max(sun.AddDays(7), s.planToday(id.Org).AddDays(homeLookahead))
+	all := planSlots(ts, ms, loc, mon, to)
+	d := &homeSlotsData{ShowOrg: soroe.Can(id.Role, soroe.ActTemplateWrite)}
+	for _, sl := range all {
+		if sl.Day <= sun {
+			d.OrgTotal++
+		}
+	}
+	next := upcomingSlots(all, id.User.ID, now, loc)
+	if len(next) > homeMaxSlots {
+		d.More = len(next) - homeMaxSlots
+		next = next[:homeMaxSlots]
+	}
+	if len(next) == 0 {
+		return d, nil
+	}
+	fills, err := s.slotFills(r.Context(), id.Org, next[0].Day, next[len(next)-1].Day)
 	if err != nil {
 		return nil, err
 	}
-	for i := range rows {
-		rows[i].PostID = filled[homeSlotKey{rows[i].TemplateID, rows[i].At.Unix()}]
-	}
-	for _, row := range rows {
-		if row.Mine {
-			d.Mine = append(d.Mine, row)
-			if !row.Past {
-				d.MineLeft++
-			}
-		}
-	}
+	d.Mine = s.planRows(r, next, tplMemberNames(ms), titles, fills)
 	return d, nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,13 +13,77 @@ import (
 	"github.com/soroe/soroe/demo"
 )
 
-// checkPosts drives the post editor as staff in the demo: choosing the
+// checkPosts drives the post editor as staff in the demo: 「書く」 on the
+// home page's next slot opens the editor filled in from the slot (its time
+// in the organization's zone, the 型's accounts and text); choosing the
 // Bluesky account and typing shows its count as you type, a text over
 // Bluesky's 300 characters is flagged before saving, and the list, the
 // editor and a post page render without console errors.
 func checkPosts(t *testing.T, browserCtx context.Context, srv *serveProc, artifacts string) {
 	ctx, problems := newTab(t, browserCtx)
 	login(t, ctx, srv, "staff@demo.soroe.local")
+
+	// The home page lists the staff member's next slots, each with 「書く」.
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(".home-slots a.slot-fill")].map(a => a.textContent.trim() + " " + a.getAttribute("href"))`))
+	must(t, "read the home page's slots", err)
+	if len(links) < 3 {
+		t.Fatalf("the home page offers %d slots to write, want at least 3: %q", len(links), links)
+	}
+	label, href, _ := strings.Cut(links[0], " ")
+	u, err := url.Parse(href)
+	must(t, "parse "+href, err)
+	slot, err := time.Parse(time.RFC3339, u.Query().Get("slot"))
+	if label != "書く" || err != nil || u.Path != "/posts/new" || u.Query().Get("template") == "" {
+		t.Fatalf("the first slot's link: %q %q (%v)", label, href, err)
+	}
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	must(t, "load Asia/Tokyo", err)
+	must(t, "click 書く", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.home-slots a.slot-fill`)),
+		chromedp.WaitVisible(chromedp.CSS(`textarea[data-post-text]`)),
+	))
+	type account struct {
+		Network string
+		Checked bool
+	}
+	type form struct {
+		Schedule, Slot, Template, Text string
+		Accounts                       []account
+	}
+	f, err := chromedp.Run(ctx, chromedp.Evaluate[form](`(() => {
+		const v = s => (document.querySelector(s) || {}).value || "";
+		return {schedule: v("input[name=scheduled_at]"), slot: v("select[name=slot_at]"), template: v("select[name=template]"),
+			text: v("textarea[data-post-text]"),
+			accounts: [...document.querySelectorAll("input[name=account]")].map(i => ({network: i.closest("label").querySelector(".badge.net").textContent.trim(), checked: i.checked}))};
+	})()`))
+	must(t, "read the form", err)
+	if want := slot.In(tokyo).Format("2006-01-02T15:04"); f.Schedule != want {
+		t.Errorf("the schedule is %q, want the slot's time in Tokyo %q", f.Schedule, want)
+	}
+	if f.Slot != slot.UTC().Format(time.RFC3339) || f.Template != u.Query().Get("template") || strings.TrimSpace(f.Text) == "" || len(f.Accounts) == 0 {
+		t.Errorf("the form from the slot: %+v", f)
+	}
+	shoot(t, ctx, "post-from-slot", artifacts)
+	// The accounts chosen are the connected ones of the 型's networks.
+	must(t, "open the 型", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/templates/"+f.Template), chromedp.WaitVisible(chromedp.CSS(`.tpl-networks`))))
+	nets, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".tpl-networks li")].map(li => li.textContent.trim())`))
+	must(t, "read the 型's networks", err)
+	for _, a := range f.Accounts {
+		if a.Checked != slices.Contains(nets, a.Network) {
+			t.Errorf("a %s account is checked=%v for a 型 of %v", a.Network, a.Checked, nets)
+		}
+	}
+	// Next week's plan: every open slot of the staff member's has 「書く」.
+	must(t, "open next week's plan", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/plan?week="+time.Now().AddDate(0, 0, 7).Format("2006-01-02")),
+		chromedp.WaitVisible(chromedp.CSS(`#mine`))))
+	if lead := text(t, ctx, "#mine p.muted"); strings.Contains(lead, "今週") {
+		t.Errorf("next week's plan says 今週: %q", lead)
+	}
+	shoot(t, ctx, "plan-next-week-staff", artifacts)
+
 	must(t, "open the editor", chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/posts/new"),
 		chromedp.WaitVisible(chromedp.CSS(`textarea[data-post-text]`)),

@@ -50,3 +50,22 @@
   form.addEventListener("change", later);
   check();
 })();
+
+// Posts: choosing a slot sets the time to the slot's, unless a time of
+// one's own was typed.
+(function () {
+  "use strict";
+  var sel = document.querySelector("select[data-slot-select]");
+  var at = document.querySelector("form[data-post-form] input[name=scheduled_at]");
+  if (!sel || !at) return;
+  function local() {
+    var o = sel.options[sel.selectedIndex];
+    return (o && o.getAttribute("data-local")) || "";
+  }
+  var was = local();
+  sel.addEventListener("change", function () {
+    var now = local();
+    if (now && (at.value === "" || at.value === was)) at.value = now;
+    was = now;
+  });
+})();
