@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -275,8 +276,23 @@ func TestPostFromSlot(t *testing.T) {
 		for _, m := range checkedRE.FindAllStringSubmatch(r.Body, -1) {
 			checked = append(checked, m[1])
 		}
-		if want := []string{strconv.FormatInt(sc.x.ID, 10), strconv.FormatInt(sc.bsky.ID, 10)}; strings.Join(checked, ",") != strings.Join(want, ",") {
-			t.Errorf("accounts chosen %v, want X and Bluesky %v (not LinkedIn, not the X that needs reconnecting)", checked, want)
+		// Every connected X and Bluesky account of the organization (the
+		// fixture has one X account of its own), none other.
+		accs, err := e.db.Accounts(ctx, sc.f.A.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantIDs []string
+		for _, a := range accs {
+			if a.Status == soroe.AccountOK && (a.Network == soroe.NetworkX || a.Network == soroe.NetworkBluesky) {
+				wantIDs = append(wantIDs, strconv.FormatInt(a.ID, 10))
+			}
+		}
+		if !slices.Contains(wantIDs, strconv.FormatInt(sc.x.ID, 10)) || !slices.Contains(wantIDs, strconv.FormatInt(sc.bsky.ID, 10)) {
+			t.Fatalf("the scene's accounts are not among %v", wantIDs)
+		}
+		if strings.Join(checked, ",") != strings.Join(wantIDs, ",") {
+			t.Errorf("accounts chosen %v, want the connected X and Bluesky accounts %v (not LinkedIn, not the X that needs reconnecting)", checked, wantIDs)
 		}
 
 		// Saved as the browser sends it.
@@ -329,7 +345,7 @@ func TestPostFromSlot(t *testing.T) {
 			t.Errorf("scheduled is written, not yet done:\n%s", done)
 		}
 		ts, err := e.db.Targets(ctx, sc.f.A.ID, pid)
-		if err != nil || len(ts) != 2 {
+		if err != nil || len(ts) != len(checked) {
 			t.Fatalf("targets %v %v", ts, err)
 		}
 		if ok, err := e.db.ClaimTarget(ctx, ts[0].ID, time.Minute); !ok || err != nil {
@@ -398,7 +414,7 @@ func TestPostFromSlot(t *testing.T) {
 				t.Errorf("「この下書きで投稿を作る」 lacks %q", s)
 			}
 		}
-		if n := len(checkedRE.FindAllString(r.Body, -1)); n != 2 {
+		if n := len(checkedRE.FindAllString(r.Body, -1)); n != len(wantIDs) {
 			t.Errorf("「この下書きで投稿を作る」 chose %d accounts, want X and Bluesky", n)
 		}
 
@@ -412,8 +428,18 @@ func TestPostFromSlot(t *testing.T) {
 		if !strings.Contains(r.Body, "この型のネットワークのうち、Instagram のアカウントはまだ接続されていません。") {
 			t.Error("a 型 network without an account is not pointed out")
 		}
-		if m := checkedRE.FindAllStringSubmatch(r.Body, -1); len(m) != 1 || m[0][1] != strconv.FormatInt(sc.x.ID, 10) {
-			t.Errorf("accounts chosen for Instagram and X: %v", m)
+		var xIDs []string
+		for _, a := range accs {
+			if a.Status == soroe.AccountOK && a.Network == soroe.NetworkX {
+				xIDs = append(xIDs, strconv.FormatInt(a.ID, 10))
+			}
+		}
+		var gotX []string
+		for _, m := range checkedRE.FindAllStringSubmatch(r.Body, -1) {
+			gotX = append(gotX, m[1])
+		}
+		if strings.Join(gotX, ",") != strings.Join(xIDs, ",") {
+			t.Errorf("accounts chosen for Instagram and X: %v, want the connected X accounts %v", gotX, xIDs)
 		}
 
 		// From the 型's page: 「この型で書く」, and 「書く」 on its upcoming slots.
