@@ -232,6 +232,9 @@ func seedPost(ctx context.Context, db *store.DB, wf *workflow.Service, who map[s
 	if dp.fate == fateDraft {
 		return comment()
 	}
+	if err := topUpFormatMedia(ctx, db, p, tpls[dp.tpl], staff.UserID); err != nil {
+		return err
+	}
 	after, _, err := wf.Submit(ctx, staff, p.ID)
 	if err != nil {
 		return err
