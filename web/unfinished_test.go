@@ -503,3 +503,23 @@ func TestNewPostWithMediaOnFirstSave(t *testing.T) {
 		}
 	})
 }
+
+// The plan import says an unfinished row in words: a placeholder, and a 型
+// whose format needs an image, which a plan file cannot attach.
+func TestImportUnfinishedRowsUI(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		e := newEnv(t, db, clock)
+		sc := newUnfinishedScene(t, e)
+		plan := "日時,アカウント,本文,型\n" +
+			"2026-12-01 09:00,採用X,【ここに名前】さんの一日,社員紹介（1段階）\n" +
+			"2026-12-02 09:00,採用X,平屋の施工事例,施工事例\n"
+		sc.mgr.get(t, "/posts/import")
+		r := sc.mgr.uploadPlan(t, "plan.csv", plan, nil)
+		want(t, r, http.StatusUnprocessableEntity)
+		for _, s := range []string{"2 件の問題", "「【ここに名前】」が残っています", "型の形式が「画像」なので画像か動画が要りますが、計画ファイルでは添付できません"} {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("problem page lacks %q", s)
+			}
+		}
+	})
+}
