@@ -354,7 +354,7 @@ type accountOption struct {
 func (s *Server) postFormData(r *http.Request, p *soroe.Post, targets []*soroe.Target, form url.Values) (*postFormData, error) {
 	ctx, org := r.Context(), who(r).Org
 	d := &postFormData{Post: p, CanAI: soroe.Can(who(r).Role, soroe.ActDraftGenerate),
-		MaxMediaMB: maxImageBytes >> 20, MaxFormMB: maxPostFormBytes >> 20, MaxMedia: maxMediaCount}
+		MaxMediaMB: maxImageBytes >> 20, MaxFormMB: maxVideoBytes >> 20, MaxMedia: maxMediaCount}
 	var err error
 	if p != nil {
 		if d.Media, err = s.db.PostMedia(ctx, org.ID, p.ID); err != nil {
