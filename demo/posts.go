@@ -318,6 +318,11 @@ func (s *postSeeder) seed(ctx context.Context, dp demoPost, accounts []*soroe.Ac
 		next = afterMedia
 		return comment()
 	}
+	// A 型 whose format needs pictures has them before it is submitted.
+	s.at(afterMedia)
+	if err := topUpFormatMedia(ctx, db, p, s.tpls[dp.tpl], staff.UserID); err != nil {
+		return err
+	}
 	s.at(afterSubmit)
 	next = afterSubmit
 	after, _, err := wf.Submit(ctx, staff, p.ID)

@@ -162,7 +162,7 @@ func TestDemoAccountsPublishToFakes(t *testing.T) {
 		if _, _, err := wf.Decide(ctx, id, p.ID, store.Decision{Round: cur.Round, Step: cur.Step, UserID: pr.UserID, Decision: soroe.DecisionApprove}); err != nil {
 			t.Fatal(err)
 		}
-		if err := wf.Schedule(ctx, pr, p.ID, db.Now().Add(time.Minute)); err != nil {
+		if _, err := wf.Schedule(ctx, pr, p.ID, db.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		clock.Add(2 * time.Minute)

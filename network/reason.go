@@ -28,7 +28,8 @@ const (
 	ReasonUnknownOutcome = "unknown_outcome"
 	ReasonCheckByHand    = "check_by_hand"
 	ReasonManual         = "manual"
-	ReasonRejected       = "rejected" // refused for a reason not recognised
+	ReasonUnfinished     = "unfinished" // not sent: the post still holds a placeholder or lacks its 型's media
+	ReasonRejected       = "rejected"   // refused for a reason not recognised
 	ReasonOther          = "other"
 )
 
@@ -37,7 +38,7 @@ var ReasonCodes = []string{
 	ReasonImageTooLarge, ReasonVideoTooLarge, ReasonMediaTooLarge, ReasonMediaRequired, ReasonMediaType,
 	ReasonMediaTooMany, ReasonMediaPublicURL, ReasonMediaPending, ReasonTextTooLong, ReasonTextEmpty,
 	ReasonDuplicate, ReasonReconnect, ReasonCredentials, ReasonNotConfigured, ReasonRateLimited,
-	ReasonTemporary, ReasonUnknownOutcome, ReasonCheckByHand, ReasonManual, ReasonRejected, ReasonOther,
+	ReasonTemporary, ReasonUnknownOutcome, ReasonCheckByHand, ReasonManual, ReasonUnfinished, ReasonRejected, ReasonOther,
 }
 
 // reasonRules map words of a reason to its code; the first match wins.
@@ -46,6 +47,7 @@ var reasonRules = []struct {
 	code string
 }{
 	{regexp.MustCompile(`(?i)^manual:`), ReasonManual},
+	{regexp.MustCompile(`(?i)^unfinished:`), ReasonUnfinished},
 	{regexp.MustCompile(`(?i)cannot be checked`), ReasonCheckByHand},
 	{regexp.MustCompile(`(?i)no_adapter|not configured|client id is not`), ReasonNotConfigured},
 	{regexp.MustCompile(`(?i)credentials_unreadable`), ReasonCredentials},

@@ -22,6 +22,7 @@ import (
 	"github.com/soroe/soroe/network"
 	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
+	"github.com/soroe/soroe/workflow"
 )
 
 // Defaults of an Engine's settings.
@@ -42,6 +43,9 @@ const (
 	reasonNoAdapter   = "no_adapter: this network cannot publish from this server"
 	reasonCredentials = "credentials_unreadable"
 	reasonNeedsReconn = "account_needs_reconnect"
+	// reasonUnfinished begins the reason of a target whose post is not
+	// finished (Engine.unfinished); what is unfinished follows.
+	reasonUnfinished = "unfinished: the post is not finished, nothing was sent: "
 )
 
 // Engine publishes targets. Store and Adapters are required.
@@ -135,6 +139,12 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	}
 	// From here on the outcome must be written even if ctx ends.
 	wctx := context.WithoutCancel(ctx)
+	if reason, err := e.unfinished(ctx, t); err != nil {
+		// Nothing was sent: retry later.
+		return errors.Join(err, e.settle(wctx, e.Store.MarkRetry(wctx, t.ID, e.now().Add(DefaultBackoff(1)), "store: "+err.Error())))
+	} else if reason != "" {
+		return e.settle(wctx, e.fail(wctx, t, reason))
+	}
 	if t.Network == soroe.NetworkManual || e.byHand(ctx, t) {
 		return e.manualDue(wctx, t)
 	}
@@ -176,6 +186,40 @@ func (e *Engine) Attempt(ctx context.Context, targetID int64) error {
 	res, perr := adapter.Publish(ctx, acct, post)
 	e.keepCredentials(wctx, t.OrgID, acct, before)
 	return e.settle(wctx, e.record(wctx, t, res, perr))
+}
+
+// unfinished is why a target must not go out because its post is not
+// finished — a placeholder or an unfilled slot of its 型 in the text, or
+// less media than the 型's format needs — or "". The workflow refuses such
+// a post at submission, approval and scheduling; this is the last guard,
+// for one that got past them before those checks existed.
+func (e *Engine) unfinished(ctx context.Context, t *soroe.Target) (string, error) {
+	p, err := e.Store.Post(ctx, t.OrgID, t.PostID)
+	if err != nil {
+		return "", err
+	}
+	var tpl *soroe.Template
+	if p.TemplateID != nil {
+		tpl, err = e.Store.Template(ctx, t.OrgID, *p.TemplateID, p.TemplateVersion)
+		if errors.Is(err, soroe.ErrNotFound) {
+			tpl = nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	media, err := e.Store.PostMedia(ctx, t.OrgID, t.PostID)
+	if err != nil {
+		return "", err
+	}
+	fs := workflow.UnfinishedFindings(tpl, []string{t.Text}, media)
+	if len(fs) == 0 {
+		return "", nil
+	}
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = strings.TrimSpace(f.Code + " " + f.Value)
+	}
+	return reasonUnfinished + strings.Join(parts, "; "), nil
 }
 
 // byHand reports whether a target's account has no API access (registered

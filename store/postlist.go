@@ -202,19 +202,30 @@ const mediaCols = "id, post_id, org_id, position, filename, content_type, bytes,
 // approved or scheduled post goes back to review (steps as in UpdatePost),
 // and AddMedia reports whether it did.
 func (db *DB) AddMedia(ctx context.Context, m *soroe.Media, data []byte, steps []soroe.ApprovalStep) (bool, error) {
-	sum := sha256.Sum256(data)
-	m.SHA256, m.Bytes = hex.EncodeToString(sum[:]), int64(len(data))
 	back := false
 	err := db.mediaChange(ctx, m.OrgID, m.PostID, m.CreatedBy, steps, "media_added:"+m.Filename, &back, func(tx *sql.Tx, now time.Time) error {
 		if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(position), 0) + 1 FROM post_media WHERE post_id = $1", m.PostID).Scan(&m.Position); err != nil {
 			return err
 		}
-		m.CreatedAt = now
-		return tx.QueryRowContext(ctx, `INSERT INTO post_media (post_id, org_id, position, filename, content_type, bytes, sha256, alt, data, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			m.PostID, m.OrgID, m.Position, m.Filename, m.ContentType, m.Bytes, m.SHA256, m.Alt, data, m.CreatedBy, now).Scan(&m.ID)
+		return insertMedia(ctx, tx, m, data, now)
 	})
 	return back, err
+}
+
+// MediaUpload is an attachment to store with a new post (CreatePost).
+type MediaUpload struct {
+	Media *soroe.Media // Filename, ContentType and Alt; the store sets the rest
+	Data  []byte
+}
+
+// insertMedia stores an attachment whose post, organization, author and
+// position are set.
+func insertMedia(ctx context.Context, tx *sql.Tx, m *soroe.Media, data []byte, now time.Time) error {
+	sum := sha256.Sum256(data)
+	m.SHA256, m.Bytes, m.CreatedAt = hex.EncodeToString(sum[:]), int64(len(data)), now
+	return tx.QueryRowContext(ctx, `INSERT INTO post_media (post_id, org_id, position, filename, content_type, bytes, sha256, alt, data, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		m.PostID, m.OrgID, m.Position, m.Filename, m.ContentType, m.Bytes, m.SHA256, m.Alt, data, m.CreatedBy, now).Scan(&m.ID)
 }
 
 // DeleteMedia removes an attachment of an editable post (sending an

@@ -90,8 +90,10 @@ func scanTarget(row interface{ Scan(...any) error }) (*soroe.Target, error) {
 // with a fresh random idempotency key and due at the post's scheduled time
 // (now when it has none). Each target needs AccountID and Text; the
 // accounts must belong to the post's organization. It fills in the IDs
-// and the fields the store sets, and writes a "created" event.
-func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Target) error {
+// and the fields the store sets, and writes a "created" event. Attachments
+// chosen with the first draft are stored with it, in the same transaction,
+// in their order (the caller checks type and size, as for AddMedia).
+func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Target, media ...MediaUpload) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -130,6 +132,12 @@ func (db *DB) CreatePost(ctx context.Context, p *soroe.Post, targets []*soroe.Ta
 		}
 		for _, t := range targets {
 			if err := insertTarget(ctx, tx, p, t, due); err != nil {
+				return err
+			}
+		}
+		for i, u := range media {
+			u.Media.PostID, u.Media.OrgID, u.Media.CreatedBy, u.Media.Position = p.ID, p.OrgID, p.AuthorID, i+1
+			if err := insertMedia(ctx, tx, u.Media, u.Data, now); err != nil {
 				return err
 			}
 		}

@@ -447,3 +447,40 @@ func TestPostsBySlot(t *testing.T) {
 		}
 	})
 }
+
+// A new post's attachments are stored with it, in order, in one
+// transaction: a post that cannot be stored leaves no attachment behind.
+func TestCreatePostWithMedia(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newWorkflowFixture(t, db)
+		p := &soroe.Post{OrgID: f.org.ID, AuthorID: f.staff.ID, Text: "完成見学会"}
+		a := &soroe.Media{Filename: "a.png", ContentType: "image/png", Alt: "外観"}
+		b := &soroe.Media{Filename: "b.mp4", ContentType: "video/mp4"}
+		if err := db.CreatePost(ctx, p, []*soroe.Target{{AccountID: f.accounts[0].ID, Text: p.Text}},
+			store.MediaUpload{Media: a, Data: []byte("png-bytes")}, store.MediaUpload{Media: b, Data: []byte("mp4")}); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := db.PostMedia(ctx, f.org.ID, p.ID)
+		if err != nil || len(ms) != 2 {
+			t.Fatalf("media %+v %v", ms, err)
+		}
+		if ms[0].ID != a.ID || ms[0].Position != 1 || ms[0].Alt != "外観" || ms[0].Bytes != 9 || ms[0].CreatedBy != f.staff.ID || ms[0].PostID != p.ID ||
+			ms[1].Filename != "b.mp4" || ms[1].Position != 2 || ms[1].ContentType != "video/mp4" {
+			t.Errorf("media %+v %+v", ms[0], ms[1])
+		}
+		if _, data, err := db.MediaData(ctx, f.org.ID, b.ID); err != nil || string(data) != "mp4" {
+			t.Errorf("data %q %v", data, err)
+		}
+		// An unknown account fails the whole post, attachments included.
+		q := &soroe.Post{OrgID: f.org.ID, AuthorID: f.staff.ID, Text: "x"}
+		c := &soroe.Media{Filename: "c.png", ContentType: "image/png"}
+		if err := db.CreatePost(ctx, q, []*soroe.Target{{AccountID: 999999, Text: "x"}}, store.MediaUpload{Media: c, Data: []byte("c")}); soroe.ErrorField(err) != "accounts" {
+			t.Fatalf("unknown account: %v", err)
+		}
+		var n int
+		if err := db.Writer().QueryRowContext(ctx, "SELECT COUNT(*) FROM post_media WHERE filename = 'c.png'").Scan(&n); err != nil || n != 0 {
+			t.Errorf("%d attachments of a post never stored (%v)", n, err)
+		}
+	})
+}

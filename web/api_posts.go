@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,10 +99,8 @@ func (s *Server) postOutput(r *http.Request, id int64, detail bool) (*postOut, e
 		}
 		out.Progress, _ = soroe.Progress(p.Steps, members, round)
 	}
-	if len(out.Targets) > 0 {
-		if out.Check, err = s.wf().Check(ctx, org.ID, out.Targets, out.Media); err != nil {
-			return nil, err
-		}
+	if out.Check, err = s.wf().CheckPost(ctx, p, out.Targets, out.Media); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -227,7 +226,11 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, targets := in.post()
-	if err := s.wf().Create(r.Context(), actor(r), p, targets); err != nil {
+	err := s.wf().CheckScheduledAt(p, nil)
+	if err == nil {
+		err = s.wf().Create(r.Context(), actor(r), p, targets)
+	}
+	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -252,19 +255,28 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkProblem answers a workflow error, with the check report when the
-// checks refused the change.
+// checks refused the change. An unfinished draft's detail says what is
+// unfinished.
 func (s *Server) checkProblem(w http.ResponseWriter, r *http.Request, err error, rep *workflow.Report) {
 	var e *soroe.Error
 	if rep == nil || !errors.As(err, &e) || e.Code != soroe.EInvalid {
 		s.apiError(w, r, err)
 		return
 	}
+	detail := s.cat.T("en", "error."+e.Message)
+	if errors.Is(err, workflow.ErrUnfinished) {
+		for _, f := range rep.Unfinished {
+			detail += " " + s.unfinishedText("en", f)
+		}
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(http.StatusUnprocessableEntity)
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(map[string]any{
 		"type": "https://soroe.invalid/problems/" + e.Code, "title": http.StatusText(http.StatusUnprocessableEntity),
 		"status": http.StatusUnprocessableEntity, "code": e.Code, "field": e.Field,
-		"detail": s.cat.T("en", "error."+e.Message), "check": rep,
+		"detail": detail, "check": rep,
 	})
 }
 
@@ -313,7 +325,14 @@ func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
 		}
 		p, targets := in.post()
 		p.ID = id
-		_, err := s.wf().Update(r.Context(), actor(r), p, targets)
+		old, err := s.db.Post(r.Context(), who(r).Org.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.wf().CheckScheduledAt(p, old.ScheduledAt); err != nil {
+			return nil, err
+		}
+		_, err = s.wf().Update(r.Context(), actor(r), p, targets)
 		if err == nil && in.TrackLink != nil {
 			err = s.db.SetPostTracking(r.Context(), who(r).Org.ID, id, *in.TrackLink)
 		}
@@ -417,7 +436,7 @@ func (s *Server) apiSchedulePost(w http.ResponseWriter, r *http.Request) {
 		if in.ScheduledAt.IsZero() {
 			return nil, soroe.Invalid("scheduled_at", "required")
 		}
-		return nil, s.wf().Schedule(r.Context(), actor(r), id, in.ScheduledAt)
+		return s.wf().Schedule(r.Context(), actor(r), id, in.ScheduledAt)
 	})
 }
 
@@ -504,18 +523,68 @@ func (s *Server) apiRecordURL(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// apiCheckPost checks a post as it would be saved: its targets against
+// their networks, and whether the draft is finished. The attachments it
+// would have count: those of post_id (a stored post being edited) and
+// those described in media (files about to be attached).
 func (s *Server) apiCheckPost(w http.ResponseWriter, r *http.Request) {
-	var in postInput
+	var in struct {
+		postInput
+		PostID *int64       `json:"post_id"`
+		Media  []mediaInput `json:"media"`
+	}
 	if !s.decode(w, r, &in) {
 		return
 	}
-	_, targets := in.post()
-	rep, err := s.wf().Check(r.Context(), who(r).Org.ID, targets, nil)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
+	p, targets := in.post()
+	p.OrgID = who(r).Org.ID
+	media, err := s.checkMediaList(r, p, in.PostID, in.Media)
+	if err == nil {
+		var rep *workflow.Report
+		if rep, err = s.wf().CheckPost(r.Context(), p, targets, media); err == nil {
+			writeJSON(w, http.StatusOK, rep)
+			return
+		}
 	}
-	writeJSON(w, http.StatusOK, rep)
+	s.apiError(w, r, err)
+}
+
+// mediaInput describes an attachment a check counts before it is
+// uploaded.
+type mediaInput struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Bytes       int64  `json:"bytes"`
+	Alt         string `json:"alt"`
+}
+
+// checkMediaList is the attachments a post being edited would have: the
+// stored post's (postID, nil for a new post; its 型 version is then the
+// post's) and the described ones, whose types must be ones Soroe takes.
+func (s *Server) checkMediaList(r *http.Request, p *soroe.Post, postID *int64, more []mediaInput) ([]*soroe.Media, error) {
+	var media []*soroe.Media
+	if postID != nil {
+		old, err := s.db.Post(r.Context(), who(r).Org.ID, *postID)
+		if err != nil {
+			return nil, err
+		}
+		if p.TemplateID != nil && old.TemplateID != nil && *p.TemplateID == *old.TemplateID {
+			p.TemplateVersion = old.TemplateVersion
+		}
+		if media, err = s.db.PostMedia(r.Context(), who(r).Org.ID, old.ID); err != nil {
+			return nil, err
+		}
+	}
+	if len(media)+len(more) > maxMediaCount {
+		return nil, soroe.Invalid("media", "media_post_limit")
+	}
+	for _, m := range more {
+		if !slices.Contains(mediaTypes, m.ContentType) {
+			return nil, soroe.Invalid("media", "media_type_not_allowed")
+		}
+		media = append(media, &soroe.Media{Filename: clipRunes(m.Filename, 200), ContentType: m.ContentType, Bytes: max(m.Bytes, 0), Alt: m.Alt})
+	}
+	return media, nil
 }
 
 func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {

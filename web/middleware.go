@@ -205,6 +205,13 @@ const (
 	maxUploadBytes = material.MaxUpload + 1<<20
 )
 
+// uploadLimits are the routes whose multipart forms carry post media, up
+// to its own limits (a video is larger than any material).
+var uploadLimits = map[string]int64{
+	"POST /posts":              maxPostFormBytes,
+	"POST /posts/{post}/media": maxPostFormBytes,
+}
+
 // csrf checks, on every unsafe UI request, that the form (csrf_token) or the
 // X-CSRF-Token header carries the token bound to the session, compared in
 // constant time; the standard library's cross-origin protection (Sec-Fetch-
@@ -216,17 +223,24 @@ func (s *Server) csrf(next http.HandlerFunc) http.HandlerFunc {
 	}))
 	check := func(w http.ResponseWriter, r *http.Request) {
 		if unsafe(r.Method) {
-			limit := int64(maxFormBytes)
+			limit, multipart := int64(maxFormBytes), false
 			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-				limit = maxUploadBytes
+				limit, multipart = maxUploadBytes, true
+				if l, ok := uploadLimits[r.Pattern]; ok {
+					limit = l
+				}
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if limit == maxUploadBytes {
+			if multipart {
 				// Read the form now, so that a file over the limit is told
 				// apart from a missing token.
 				var tooBig *http.MaxBytesError
 				if err := r.ParseMultipartForm(32 << 20); errors.As(err, &tooBig) {
-					s.errorPage(w, r, http.StatusRequestEntityTooLarge, "error.upload_too_large")
+					key := "error.upload_too_large"
+					if _, ok := uploadLimits[r.Pattern]; ok {
+						key = "error.media_too_large"
+					}
+					s.errorPage(w, r, http.StatusRequestEntityTooLarge, key)
 					return
 				}
 			}

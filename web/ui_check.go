@@ -9,6 +9,7 @@ import (
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/text"
+	"github.com/soroe/soroe/workflow"
 )
 
 // registerTextCheck registers the pre-publish check: each network's length
@@ -30,11 +31,14 @@ const maxCheckText = 64 << 10
 // findings. Blocking is true when the organization's settings make the
 // findings block approval.
 type CheckReport struct {
-	Text     string         `json:"-"`
-	Results  []text.Result  `json:"results"`
-	Risks    []text.Finding `json:"risks"`
-	Valid    bool           `json:"valid"`    // valid on every network asked
-	Blocking bool           `json:"blocking"` // risk findings block approval here
+	Text    string         `json:"-"`
+	Results []text.Result  `json:"results"`
+	Risks   []text.Finding `json:"risks"`
+	// Unfinished are the generator placeholders the text still holds
+	// (「【ここに…】」): the text check's, not the generator's.
+	Unfinished []workflow.Finding `json:"unfinished,omitempty"`
+	Valid      bool               `json:"valid"`    // valid on every network asked, nothing unfinished
+	Blocking   bool               `json:"blocking"` // risk findings block approval here
 	// SecondOpinion is the model's opinion on the risks, when it was asked
 	// for and a model is configured. It never changes Valid or Blocking:
 	// only the builtin findings block approval.
@@ -117,6 +121,15 @@ func (s *Server) checkReport(r *http.Request, body string, networks []soroe.Netw
 	return rep, nil
 }
 
+// addUnfinished adds the placeholders the text still holds (a pasted
+// draft's 「【ここに…】」), which make it invalid everywhere.
+func (rep *CheckReport) addUnfinished() {
+	rep.Unfinished = workflow.UnfinishedFindings(nil, []string{rep.Text}, nil)
+	if len(rep.Unfinished) > 0 {
+		rep.Valid = false
+	}
+}
+
 type checkData struct {
 	Networks []soroe.Network
 	Chosen   []soroe.Network
@@ -167,6 +180,9 @@ func (s *Server) checkText(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := s.checkReport(r, body, d.Chosen)
+	if err == nil {
+		rep.addUnfinished()
+	}
 	if err == nil && d.Ask {
 		err = s.secondOpinion(r, rep, d.Chosen, p.Lang)
 	}
@@ -202,6 +218,9 @@ func (s *Server) apiCheckText(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rep, err := s.checkReport(r, in.Text, in.Networks)
+	if err == nil {
+		rep.addUnfinished()
+	}
 	if err == nil && in.SecondOpinion {
 		err = s.secondOpinion(r, rep, in.Networks, lang(r))
 	}
@@ -211,3 +230,19 @@ func (s *Server) apiCheckText(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, rep)
 }
+
+// unfinishedText says a finding of an unfinished draft in lang.
+func (s *Server) unfinishedText(l string, f workflow.Finding) string {
+	switch f.Code {
+	case workflow.UnfinishedPlaceholder:
+		return s.cat.T(l, "check.unfinished.placeholder", "Value", f.Value)
+	case workflow.UnfinishedSlot:
+		return s.cat.T(l, "check.unfinished.unfilled_slot", "Slot", "{"+f.Value+"}")
+	case workflow.UnfinishedImage, workflow.UnfinishedVideo:
+		return s.cat.T(l, "check.unfinished."+f.Code, "Format", s.cat.T(l, "templates.format."+f.Value), "Count", f.Need)
+	}
+	return f.Code
+}
+
+// Unfinished is unfinishedText in the page's language.
+func (p *page) Unfinished(f workflow.Finding) string { return p.s.unfinishedText(p.Lang, f) }

@@ -60,6 +60,12 @@ func (s *Server) importProblemText(lang string, p planimport.Problem) string {
 			why = s.cat.T(lang, k)
 		}
 		return s.cat.T(lang, "import.problem.risk", "Match", p.Value, "Why", why)
+	case strings.HasPrefix(p.Key, postimport.KeyUnfinished):
+		f := workflow.Finding{Code: p.Code, Value: p.Value, Need: p.Count}
+		if f.Code == workflow.UnfinishedImage || f.Code == workflow.UnfinishedVideo {
+			return s.cat.T(lang, "import.problem.unfinished_media", "Format", s.cat.T(lang, "templates.format."+f.Value))
+		}
+		return s.unfinishedText(lang, f)
 	case p.Key == planimport.KeyUnknownColumn && p.Value == "":
 		return s.cat.T(lang, "import.problem.unknown_column_unnamed")
 	default:

@@ -27,6 +27,11 @@ const (
 	maxMediaCount = 10
 )
 
+// maxPostFormBytes caps a form that carries post media (the editor's first
+// save, the post page's upload): one video at its limit, or images, and
+// the other fields.
+const maxPostFormBytes = maxVideoBytes + 1<<20
+
 // mediaTypes are the attachments Soroe accepts, as sniffed.
 var mediaTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/quicktime"}
 
@@ -91,6 +96,40 @@ func checkMedia(filename string, data []byte, alt string) (*soroe.Media, []byte,
 		name = "media"
 	}
 	return &soroe.Media{Filename: clipRunes(name, 200), ContentType: ct, Alt: clipRunes(strings.TrimSpace(alt), 1000)}, data, nil
+}
+
+// formMedia reads the files chosen in the editor (the "media" parts of a
+// multipart form, with one alternative text for them all, "media_alt"),
+// checked like an upload; none for a form without files.
+func formMedia(r *http.Request) ([]store.MediaUpload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	files := r.MultipartForm.File["media"]
+	if len(files) > maxMediaCount {
+		return nil, soroe.Invalid("media", "media_post_limit")
+	}
+	var out []store.MediaUpload
+	for _, fh := range files {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue // the browser's part for an empty file input
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, maxVideoBytes+1))
+		_ = f.Close()
+		if err != nil {
+			return nil, err
+		}
+		m, data, err := checkMedia(fh.Filename, data, r.PostForm.Get("media_alt"))
+		if err != nil {
+			return nil, soroe.Invalid("media", soroe.ErrorMessage(err))
+		}
+		out = append(out, store.MediaUpload{Media: m, Data: data})
+	}
+	return out, nil
 }
 
 // addMedia attaches an upload to the {post}, sending an approved post back
@@ -271,6 +310,9 @@ type guestPageData struct {
 	Done    string // the decision just recorded
 	Step    string
 	Token   string
+	// Report is the pre-publish check: what keeps the guest from
+	// approving (an unfinished draft, a text a network refuses).
+	Report  *workflow.Report
 	Expires string // when the link stops working, in the organization's zone
 }
 
@@ -308,6 +350,9 @@ func (s *Server) guestData(r *http.Request) (*guestPageData, error) {
 		d.Targets = append(d.Targets, tv)
 	}
 	if d.Media, err = s.db.PostMedia(r.Context(), c.OrgID, p.ID); err != nil {
+		return nil, err
+	}
+	if d.Report, err = s.wf().CheckPost(r.Context(), p, targets, d.Media); err != nil {
 		return nil, err
 	}
 	if c.Step < len(p.Steps) {

@@ -205,14 +205,12 @@ func (s *Server) loadPostDetail(r *http.Request, v *postView) error {
 		}
 		v.Progress = append(v.Progress, sv)
 	}
-	if len(v.Targets) > 0 {
-		ts := make([]*soroe.Target, len(v.Targets))
-		for i, t := range v.Targets {
-			ts[i] = t.Target
-		}
-		if v.Report, err = s.wf().Check(ctx, org.ID, ts, v.Media); err != nil {
-			return err
-		}
+	ts := make([]*soroe.Target, len(v.Targets))
+	for i, t := range v.Targets {
+		ts[i] = t.Target
+	}
+	if v.Report, err = s.wf().CheckPost(ctx, v.Post, ts, v.Media); err != nil {
+		return err
 	}
 	return nil
 }
@@ -343,6 +341,16 @@ type postFormData struct {
 	MissingNets string       // the 型's networks without a connected account (new posts), in words
 	Back        bool         // saving sends it back to review
 	CanAI       bool
+	// Media are the stored post's attachments (the editor lists them);
+	// a new post takes files with its first save (MaxMediaMB each image,
+	// MaxFormMB at once, MaxMedia a post).
+	Media      []*soroe.Media
+	MaxMediaMB int
+	MaxFormMB  int
+	MaxMedia   int
+	// MediaLost: the form came back with an error, so the files chosen
+	// were not attached and must be chosen again.
+	MediaLost bool
 }
 
 type accountOption struct {
@@ -354,8 +362,14 @@ type accountOption struct {
 // postFormValues are a post form's fields, read from a form or a post.
 func (s *Server) postFormData(r *http.Request, p *soroe.Post, targets []*soroe.Target, form url.Values) (*postFormData, error) {
 	ctx, org := r.Context(), who(r).Org
-	d := &postFormData{Post: p, CanAI: soroe.Can(who(r).Role, soroe.ActDraftGenerate)}
+	d := &postFormData{Post: p, CanAI: soroe.Can(who(r).Role, soroe.ActDraftGenerate),
+		MaxMediaMB: maxImageBytes >> 20, MaxFormMB: maxVideoBytes >> 20, MaxMedia: maxMediaCount}
 	var err error
+	if p != nil {
+		if d.Media, err = s.db.PostMedia(ctx, org.ID, p.ID); err != nil {
+			return nil, err
+		}
+	}
 	if d.Goals, err = s.db.Goals(ctx, org.ID); err != nil {
 		return nil, err
 	}
@@ -503,6 +517,7 @@ func (s *Server) renderPostForm(w http.ResponseWriter, r *http.Request, status i
 	s.fillTracking(r, p, form) // links.go
 	pg.Form = form
 	if err != nil {
+		d.MediaLost = r.MultipartForm != nil && len(r.MultipartForm.File["media"]) > 0
 		s.formError(w, r, "post_form", pg, err)
 		return
 	}
@@ -587,15 +602,27 @@ func (s *Server) prefillPost(r *http.Request, form url.Values, withText bool) {
 	}
 }
 
+// postCreate saves a new post from the editor, with the files chosen in it
+// (a multipart form; a form without files may be urlencoded).
 func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) {
 	_ = r.ParseForm()
+	if r.MultipartForm != nil {
+		defer func() { _ = r.MultipartForm.RemoveAll() }()
+	}
 	org := who(r).Org
 	p, targets, err := postFromForm(org, r.PostForm)
 	if err == nil {
 		err = s.checkPostSlot(r, p, nil)
 	}
 	if err == nil {
-		err = s.wf().Create(r.Context(), actor(r), p, targets)
+		err = s.wf().CheckScheduledAt(p, nil)
+	}
+	var media []store.MediaUpload
+	if err == nil {
+		media, err = formMedia(r)
+	}
+	if err == nil {
+		err = s.wf().Create(r.Context(), actor(r), p, targets, media...)
 	}
 	if err != nil {
 		s.renderPostForm(w, r, http.StatusUnprocessableEntity, nil, r.PostForm, err)
@@ -647,6 +674,9 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) {
 		err = s.checkPostSlot(r, p, v.Post)
 	}
 	if err == nil {
+		err = s.wf().CheckScheduledAt(p, v.ScheduledAt)
+	}
+	if err == nil {
 		p.ID = v.ID
 		back, err = s.wf().Update(r.Context(), actor(r), p, targets)
 	}
@@ -670,29 +700,45 @@ func (s *Server) postUpdate(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, fmt.Sprintf("/posts/%d", p.ID))
 }
 
-// postCheckLive answers the editor's checks while typing: the text of each
-// chosen account, as JSON.
+// postCheckLive answers the editor's checks while typing, as JSON: the
+// text of each chosen account against its network, and whether the draft
+// is finished (placeholders, the chosen 型's slots and format). The
+// attachments count: a stored post's (post_id) and the files chosen in
+// the form, described by media_name, media_type and media_size (one of
+// each a file), which are not uploaded to be checked.
 func (s *Server) postCheckLive(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBytes)
 	if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_form"})
 		return
 	}
-	_, targets, err := postFromForm(who(r).Org, r.PostForm)
+	f := r.PostForm
+	p, targets, err := postFromForm(who(r).Org, f)
 	if err == nil {
-		var rep *workflow.Report
-		// Editing a stored post: its attachments count too.
+		p.OrgID = who(r).Org.ID
+		var postID *int64
+		if id, perr := strconv.ParseInt(f.Get("post_id"), 10, 64); perr == nil {
+			postID = &id
+		}
+		var more []mediaInput
+		for i, ct := range f["media_type"] {
+			m := mediaInput{ContentType: ct}
+			if i < len(f["media_name"]) {
+				m.Filename = f["media_name"][i]
+			}
+			if i < len(f["media_size"]) {
+				m.Bytes, _ = strconv.ParseInt(f["media_size"][i], 10, 64)
+			}
+			m.Alt = f.Get("media_alt")
+			more = append(more, m)
+		}
 		var media []*soroe.Media
-		if id, perr := strconv.ParseInt(r.PostForm.Get("post_id"), 10, 64); perr == nil {
-			if media, err = s.db.PostMedia(r.Context(), who(r).Org.ID, id); err != nil {
-				s.serverError(w, r, err)
+		if media, err = s.checkMediaList(r, p, postID, more); err == nil {
+			var rep *workflow.Report
+			if rep, err = s.wf().CheckPost(r.Context(), p, targets, media); err == nil {
+				writeJSON(w, http.StatusOK, s.reportJSON(lang(r), rep))
 				return
 			}
-		}
-		rep, err = s.wf().Check(r.Context(), who(r).Org.ID, targets, media)
-		if err == nil {
-			writeJSON(w, http.StatusOK, s.reportJSON(lang(r), rep))
-			return
 		}
 	}
 	var e *soroe.Error
@@ -730,7 +776,12 @@ func (s *Server) reportJSON(l string, rep *workflow.Report) map[string]any {
 		}
 		lines = append(lines, ln)
 	}
-	return map[string]any{"valid": rep.Valid, "risky": rep.Risky, "blocking": rep.Blocking, "targets": lines}
+	unfinished := []string{}
+	for _, f := range rep.Unfinished {
+		unfinished = append(unfinished, s.unfinishedText(l, f))
+	}
+	return map[string]any{"valid": rep.Valid, "risky": rep.Risky, "blocking": rep.Blocking, "targets": lines,
+		"unfinished": unfinished, "unfinished_title": s.cat.T(l, "check.unfinished.title")}
 }
 
 // ---- The post page ----
@@ -959,7 +1010,8 @@ func (s *Server) postSchedule(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return soroe.Invalid("scheduled_at", "invalid_datetime")
 		}
-		return s.wf().Schedule(r.Context(), actor(r), id, at)
+		_, err = s.wf().Schedule(r.Context(), actor(r), id, at)
+		return err
 	})
 }
 

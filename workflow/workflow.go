@@ -33,6 +33,11 @@ var (
 	ErrInPast        = &soroe.Error{Code: soroe.EInvalid, Field: "scheduled_at", Message: "in_the_past"}
 	ErrNotApprover   = &soroe.Error{Code: soroe.EForbidden, Message: "not_an_approver"}
 	ErrNeedsAccounts = soroe.Invalid("accounts", "required")
+
+	// ErrUnfinished refuses a draft that still holds a placeholder or an
+	// unfilled slot, or lacks the media its 型's format needs (the
+	// report's Unfinished findings say which).
+	ErrUnfinished = &soroe.Error{Code: soroe.EInvalid, Field: "text", Message: "post_unfinished"}
 )
 
 // Actor is who acts: a member of the post's organization.
@@ -87,7 +92,8 @@ type TargetCheck struct {
 // Report is the verdict on a whole post.
 type Report struct {
 	Targets []TargetCheck `json:"targets"`
-	// Valid: every target's text can be posted on its network.
+	// Valid: every target's text can be posted on its network (and, from
+	// CheckPost, the draft is finished).
 	Valid bool `json:"valid"`
 	// Risky: the risk check found something; Blocking: the organization
 	// lets risk findings block approval.
@@ -95,6 +101,10 @@ type Report struct {
 	Blocking bool `json:"blocking"`
 	// Reconnect lists accounts that must be reconnected.
 	Reconnect []string `json:"reconnect,omitempty"`
+	// Unfinished lists what keeps the draft from being finished
+	// (placeholders, unfilled slots, media its 型's format needs); any
+	// makes the report invalid (CheckPost).
+	Unfinished []Finding `json:"unfinished"`
 }
 
 // Check runs the per-network checks (text, and the attachments against
@@ -114,7 +124,7 @@ func (s *Service) Check(ctx context.Context, orgID int64, targets []*soroe.Targe
 	for _, a := range accounts {
 		byID[a.ID] = a
 	}
-	rep := &Report{Valid: true, Targets: []TargetCheck{}}
+	rep := &Report{Valid: true, Targets: []TargetCheck{}, Unfinished: []Finding{}}
 	risk := text.RiskConfig{NGWords: prof.NGWords, Competitors: prof.Competitors}
 	for _, t := range targets {
 		a := byID[t.AccountID]
@@ -152,17 +162,22 @@ func (s *Service) checkStored(ctx context.Context, p *soroe.Post) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.Check(ctx, p.OrgID, targets, media)
+	return s.CheckPost(ctx, p, targets, media)
 }
 
-// Create stores a new draft by the actor.
-func (s *Service) Create(ctx context.Context, a Actor, p *soroe.Post, targets []*soroe.Target) error {
+// Create stores a new draft by the actor, with the attachments chosen
+// with it (their type and size checked by the caller). A draft with no
+// text, no account and no attachment is refused (ErrEmptyDraft).
+func (s *Service) Create(ctx context.Context, a Actor, p *soroe.Post, targets []*soroe.Target, media ...store.MediaUpload) error {
 	p.OrgID, p.AuthorID, p.State = a.OrgID, a.UserID, soroe.PostDraft
 	p.Round, p.Step, p.Steps = 0, 0, nil
+	if err := emptyDraft(p, targets, len(media)); err != nil {
+		return err
+	}
 	if err := s.checkTemplate(ctx, p); err != nil {
 		return err
 	}
-	return s.DB.CreatePost(ctx, p, targets)
+	return s.DB.CreatePost(ctx, p, targets, media...)
 }
 
 // checkTemplate pins a post to its 型's current version (or the given
@@ -225,6 +240,15 @@ func (s *Service) Update(ctx context.Context, a Actor, p *soroe.Post, targets []
 		return false, ErrNotYours
 	}
 	p.OrgID, p.AuthorID = old.OrgID, old.AuthorID
+	if strings.TrimSpace(p.Text) == "" && len(targets) == 0 {
+		media, err := s.DB.PostMedia(ctx, old.OrgID, old.ID)
+		if err != nil {
+			return false, err
+		}
+		if err := emptyDraft(p, targets, len(media)); err != nil {
+			return false, err
+		}
+	}
 	if err := s.checkTemplate(ctx, p); err != nil {
 		return false, err
 	}
@@ -240,7 +264,8 @@ func (s *Service) Update(ctx context.Context, a Actor, p *soroe.Post, targets []
 }
 
 // Submit sends a draft to review after the checks: every target's text
-// must be valid for its network.
+// must be valid for its network, and the draft finished (no placeholder,
+// no unfilled slot, the media its 型's format needs).
 func (s *Service) Submit(ctx context.Context, a Actor, id int64) (*soroe.Post, *Report, error) {
 	p, err := s.DB.Post(ctx, a.OrgID, id)
 	if err != nil {
@@ -253,8 +278,8 @@ func (s *Service) Submit(ctx context.Context, a Actor, id int64) (*soroe.Post, *
 	if err != nil {
 		return nil, nil, err
 	}
-	if !rep.Valid {
-		return nil, rep, ErrInvalidText
+	if err := refusal(rep); err != nil {
+		return nil, rep, err
 	}
 	steps, err := s.Steps(ctx, p)
 	if err != nil {
@@ -297,7 +322,8 @@ func stepName(steps []soroe.ApprovalStep, i int) string {
 
 // Decide records a member's or a guest's decision on the step a post
 // waits at. An approval is refused while the text is invalid for a network
-// or, when the organization says so, while the risk check finds something.
+// or the draft unfinished, or, when the organization says so, while the
+// risk check finds something.
 // A member decides as userID (guest zero); a guest as guest (userID 0).
 func (s *Service) Decide(ctx context.Context, orgID int64, id int64, d store.Decision) (*soroe.Post, *Report, error) {
 	p, err := s.DB.Post(ctx, orgID, id)
@@ -323,8 +349,8 @@ func (s *Service) Decide(ctx context.Context, orgID int64, id int64, d store.Dec
 		if err != nil {
 			return nil, nil, err
 		}
-		if !rep.Valid {
-			return nil, rep, ErrInvalidText
+		if err := refusal(rep); err != nil {
+			return nil, rep, err
 		}
 		if rep.Blocking {
 			return nil, rep, ErrRiskBlocks
@@ -352,26 +378,27 @@ func (s *Service) Decide(ctx context.Context, orgID int64, id int64, d store.Dec
 }
 
 // Schedule sets an approved (or scheduled) post to go out at at, which
-// must not be in the past; every target must be valid for its network.
-func (s *Service) Schedule(ctx context.Context, a Actor, id int64, at time.Time) error {
+// must not be in the past; every target must be valid for its network and
+// the draft finished. A refusal by the checks comes with their report.
+func (s *Service) Schedule(ctx context.Context, a Actor, id int64, at time.Time) (*Report, error) {
 	p, err := s.DB.Post(ctx, a.OrgID, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !MayEdit(a, p) {
-		return ErrNotYours
+		return nil, ErrNotYours
 	}
-	if at.Before(s.DB.Now().Add(-time.Minute)) {
-		return ErrInPast
+	if at.Before(s.DB.Now().Add(-PastGrace)) {
+		return nil, ErrInPast
 	}
 	rep, err := s.checkStored(ctx, p)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !rep.Valid {
-		return ErrInvalidText
+	if err := refusal(rep); err != nil {
+		return rep, err
 	}
-	return s.DB.SchedulePost(ctx, a.OrgID, id, at, a.UserID)
+	return rep, s.DB.SchedulePost(ctx, a.OrgID, id, at, a.UserID)
 }
 
 // Reschedule moves a post that has not gone out (calendar drag).
@@ -383,7 +410,7 @@ func (s *Service) Reschedule(ctx context.Context, a Actor, id int64, at *time.Ti
 	if !MayEdit(a, p) {
 		return ErrNotYours
 	}
-	if at != nil && p.State == soroe.PostScheduled && at.Before(s.DB.Now().Add(-time.Minute)) {
+	if at != nil && p.State == soroe.PostScheduled && at.Before(s.DB.Now().Add(-PastGrace)) {
 		return ErrInPast
 	}
 	return s.DB.ReschedulePost(ctx, a.OrgID, id, at, a.UserID)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/i18n"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/workflow"
 )
@@ -217,8 +218,9 @@ func postDecideCmd(a *app, decision string) *cobra.Command {
 		Short: short,
 		Long: short + `, as the member --as names, who must be an approver of that
 step. An approval runs the pre-publish checks first: a text that is invalid
-for a network, or a risk finding when the organization blocks on them, is
-refused.`,
+for a network, an unfinished draft (a placeholder such as 【ここに…】, an
+unfilled slot of its 型, fewer images than its 型's format needs), or a
+risk finding when the organization blocks on them, is refused.`,
 		Args: cobra.ExactArgs(1),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			return a.withActor(cmd, org, as, soroe.ActPostApprove, func(ctx context.Context, db *store.DB, o *soroe.Org, u *soroe.User) error {
@@ -233,6 +235,19 @@ refused.`,
 				after, rep, err := svc.Decide(ctx, o.ID, p.ID, store.Decision{Round: p.Round, Step: p.Step, UserID: u.ID, Decision: decision, Comment: comment})
 				if err != nil {
 					if rep != nil {
+						cat := i18n.Default()
+						for _, f := range rep.Unfinished {
+							msg := f.Code + " " + f.Value
+							switch f.Code {
+							case workflow.UnfinishedPlaceholder:
+								msg = cat.T(soroe.LangEN, "check.unfinished.placeholder", "Value", f.Value)
+							case workflow.UnfinishedSlot:
+								msg = cat.T(soroe.LangEN, "check.unfinished.unfilled_slot", "Slot", "{"+f.Value+"}")
+							case workflow.UnfinishedImage, workflow.UnfinishedVideo:
+								msg = cat.T(soroe.LangEN, "check.unfinished."+f.Code, "Format", cat.T(soroe.LangEN, "templates.format."+f.Value), "Count", f.Need)
+							}
+							fmt.Fprintf(a.stderr, "not finished: %s\n", msg)
+						}
 						for _, t := range rep.Targets {
 							for _, pr := range t.Result.Problems {
 								fmt.Fprintf(a.stderr, "%s (%s): %s\n", t.AccountName, t.Network, pr.Message)

@@ -66,5 +66,19 @@ func TestPostCommands(t *testing.T) {
 		}
 		wantErr(t, c.fails("post", "show", "999999", "--org", "揃え工務店"), soroe.ENotFound, "post")
 		wantErr(t, c.fails("post", "approve", id, "--org", "揃え工務店", "--as", "pr@a.jp"), soroe.EConflict, "post")
+
+		// An unfinished draft in review is not approved; stderr says why.
+		q := &soroe.Post{OrgID: o.ID, AuthorID: staff.ID, Text: "【ここに日付】に見学会を開きます"}
+		if err := db.CreatePost(ctx, q, []*soroe.Target{{AccountID: acc.ID, Text: q.Text}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SubmitPost(ctx, o.ID, q.ID, steps, staff.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, err := c.run("", "post", "approve", fmt.Sprint(q.ID), "--org", "揃え工務店", "--as", "pr@a.jp")
+		wantErr(t, err, soroe.EInvalid, "text", "post_unfinished")
+		if !strings.Contains(errOut, "not finished: “【ここに日付】” is still in the text") {
+			t.Errorf("stderr %q", errOut)
+		}
 	})
 }

@@ -95,7 +95,7 @@ func TestDemoPublishes(t *testing.T) {
 			if _, _, err := wf.Decide(ctx, orgID, post.ID, store.Decision{Round: cur.Round, Step: cur.Step, UserID: pr.UserID, Decision: soroe.DecisionApprove}); err != nil {
 				t.Fatal(err)
 			}
-			if err := wf.Schedule(ctx, pr, post.ID, db.Now().Add(time.Second)); err != nil {
+			if _, err := wf.Schedule(ctx, pr, post.ID, db.Now().Add(time.Second)); err != nil {
 				t.Fatal(err)
 			}
 			posts = append(posts, post.ID)

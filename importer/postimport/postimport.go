@@ -1,8 +1,9 @@
 // Package postimport turns an uploaded content plan (CSV, TSV or XLSX, read
 // by planimport) into posts: every row is checked — the file's format, the
 // network's rules for the row's account, the risk check, unknown accounts,
-// goals and 型, times in the past, rows repeated in the file or already
-// planned — and either every post is created, in one store transaction, or
+// goals and 型, times in the past, unfinished drafts (a placeholder, an
+// unfilled slot, a 型 whose format needs media), rows repeated in the file
+// or already planned — and either every post is created, in one store transaction, or
 // none is and every problem is returned with its line and column.
 //
 // Rows imported by a member who may approve (soroe.ActPostApprove) are
@@ -184,6 +185,25 @@ func (s *Service) Import(ctx context.Context, a workflow.Actor, r io.Reader, fil
 			}
 		}
 	}
+	// An unfinished draft is neither submitted nor approved (the
+	// workflow's Submit and Decide refuse it): placeholders, unfilled
+	// slots, and a 型 whose format needs media, which a plan file cannot
+	// carry.
+	for i, g := range groups {
+		var tpl *soroe.Template
+		if g.post.TemplateID != nil {
+			tpl = res.templates[*g.post.TemplateID]
+		}
+		var texts []string
+		for _, t := range batch[i].Targets {
+			texts = append(texts, t.Text)
+		}
+		for _, f := range workflow.UnfinishedFindings(tpl, texts, nil) {
+			for _, line := range g.lines {
+				addOnce(errs, unfinishedProblem(line, f))
+			}
+		}
+	}
 	if len(errs.Problems) > 0 {
 		slices.SortStableFunc(errs.Problems, func(x, y planimport.Problem) int { return cmp.Compare(x.Line, y.Line) })
 		return nil, errs
@@ -222,6 +242,27 @@ func (s *Service) Import(ctx context.Context, a workflow.Actor, r io.Reader, fil
 		s.notify(ctx, a.OrgID, out.Posts)
 	}
 	return out, nil
+}
+
+// KeyUnfinished prefixes the keys of an unfinished row's problems
+// ("unfinished.placeholder", "unfinished.unfilled_slot",
+// "unfinished.format_needs_image", "unfinished.format_needs_video"); Code
+// is the workflow.Finding's, Count the media its format needs.
+const KeyUnfinished = "unfinished."
+
+// unfinishedProblem is a finding of an unfinished draft as a row's problem.
+func unfinishedProblem(line int, f workflow.Finding) planimport.Problem {
+	p := planimport.Problem{Line: line, Column: planimport.ColText, Key: KeyUnfinished + f.Code, Code: f.Code, Value: f.Value, Count: f.Need}
+	switch f.Code {
+	case workflow.UnfinishedPlaceholder:
+		p.Message = fmt.Sprintf("%q is still in the text: replace it with the real content.", f.Value)
+	case workflow.UnfinishedSlot:
+		p.Message = fmt.Sprintf("The 型's slot {%s} is not filled in.", f.Value)
+	default:
+		p.Column = planimport.ColTemplate
+		p.Message = fmt.Sprintf("The 型's format (%s) needs an image or a video, which a plan file cannot attach: make this post in the editor.", f.Value)
+	}
+	return p
 }
 
 func rowAt(rows []planimport.Row, line int) planimport.Row {

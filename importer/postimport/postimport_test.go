@@ -298,3 +298,48 @@ func TestImportFormatErrors(t *testing.T) {
 		}
 	})
 }
+
+// A row that is not a finished post is a problem like any other: a
+// placeholder, an unfilled slot of its 型, or a 型 whose format needs an
+// image (which a plan file cannot attach). Nothing is imported, for the
+// approver (who would schedule it) and for staff (who would submit it).
+func TestImportRejectsUnfinishedRows(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		photo := &soroe.Template{OrgID: f.org.ID, GoalID: f.goal.ID, CreatedBy: f.owner.ID, TemplateBody: soroe.TemplateBody{
+			Name: "施工事例", Structure: "{物件}の施工事例", Format: "image", Networks: []soroe.Network{soroe.NetworkX},
+			Frequency: soroe.Frequency{Count: 1, Per: "week"}}}
+		if err := db.CreateTemplate(ctx, photo); err != nil {
+			t.Fatal(err)
+		}
+		svc := &postimport.Service{DB: db}
+		plan := "scheduled_at,account,text,template\n" +
+			"2026-12-01 09:00,公式X,【ここに社員名】さんの一日,若手大工の一日\n" + // 2: placeholder
+			"2026-12-02 09:00,公式X,{名前}さんの一日,若手大工の一日\n" + // 3: unfilled slot
+			"2026-12-03 09:00,公式X,平屋の施工事例,施工事例\n" + // 4: format 画像, no image
+			"2026-12-04 09:00,公式X,佐藤さんの一日,若手大工の一日\n" // 5: fine
+		for _, who := range []workflow.Actor{f.actor(f.manager, soroe.RoleManager), f.actor(f.staff, soroe.RoleStaff)} {
+			_, err := svc.Import(ctx, who, strings.NewReader(plan), "plan.csv", postimport.Options{})
+			e, ok := postimport.IsProblems(err)
+			if !ok {
+				t.Fatalf("%s: got %v, want problems", who.Role, err)
+			}
+			var got []string
+			for _, p := range e.Problems {
+				got = append(got, fmt.Sprintf("%d %s %s %s", p.Line, p.Column, p.Key, p.Value))
+			}
+			want := []string{
+				"2 text unfinished.placeholder 【ここに社員名】",
+				"3 text unfinished.unfilled_slot 名前",
+				"4 template unfinished.format_needs_image image",
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: problems\n got %q\nwant %q", who.Role, got, want)
+			}
+			if postCount(t, db, f.org.ID) != 0 {
+				t.Fatalf("%s: a refused import created posts", who.Role)
+			}
+		}
+	})
+}

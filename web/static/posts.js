@@ -1,12 +1,19 @@
 // Posts: the editor's checks as you type. The form's fields (text,
-// per-account variants, chosen accounts) go to POST /posts/check, which
-// answers each account's length, problems and risk findings.
+// per-account variants, chosen accounts, the 型) go to POST /posts/check,
+// which answers each account's length, problems and risk findings, and
+// what keeps the draft from being finished (placeholders, unfilled slots,
+// the images its 型's format needs). Files chosen for the first save are
+// described (name, type, size), not uploaded, so the networks' media rules
+// are checked before anything is sent.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-post-form]");
   if (!form) return;
   var box = form.querySelector("[data-live-check]");
   var list = form.querySelector("[data-live-lines]");
+  var unfinished = form.querySelector("[data-live-unfinished]");
+  var unfinishedList = form.querySelector("[data-live-unfinished-lines]");
+  var files = form.querySelector("input[data-post-media]");
   var timer = null;
   var seq = 0;
 
@@ -14,6 +21,13 @@
 
   function render(rep) {
     list.innerHTML = "";
+    unfinishedList.innerHTML = "";
+    var open = rep.unfinished || [];
+    if (rep.error) open = [rep.error];
+    open.forEach(function (s) {
+      unfinishedList.appendChild(text(document.createElement("li"), s));
+    });
+    unfinished.hidden = open.length === 0;
     (rep.targets || []).forEach(function (t) {
       var li = document.createElement("li");
       li.className = t.valid ? "ok" : "ng";
@@ -29,11 +43,21 @@
       });
       list.appendChild(li);
     });
-    box.hidden = !(rep.targets && rep.targets.length);
+    box.hidden = !((rep.targets && rep.targets.length) || open.length);
   }
 
+  function chosen() { return files && files.files ? Array.prototype.slice.call(files.files) : []; }
+
   function check() {
-    var data = new URLSearchParams(new FormData(form));
+    var data = new URLSearchParams();
+    new FormData(form).forEach(function (v, k) {
+      if (typeof v === "string") data.append(k, v);
+    });
+    chosen().forEach(function (f) {
+      data.append("media_name", f.name);
+      data.append("media_type", f.type);
+      data.append("media_size", String(f.size));
+    });
     var mine = ++seq;
     fetch("/posts/check", { method: "POST", body: data, credentials: "same-origin",
       headers: { "Content-Type": "application/x-www-form-urlencoded" } })
