@@ -22,7 +22,9 @@ import (
 // topUpFormatMedia attaches drawn images to p until it has as many as its
 // 型's format needs. A format that needs a video gets none: the demo has
 // no video, and no demo 型 asks for one.
-func topUpFormatMedia(ctx context.Context, db *store.DB, p *soroe.Post, t *soroe.Template, by int64) error {
+// before(i) runs before the i-th image is stored (the demo moves its
+// clock, so that no two edits share a moment).
+func topUpFormatMedia(ctx context.Context, db *store.DB, p *soroe.Post, t *soroe.Template, by int64, before func(i int)) error {
 	if t == nil {
 		return nil
 	}
@@ -38,6 +40,7 @@ func topUpFormatMedia(ctx context.Context, db *store.DB, p *soroe.Post, t *soroe
 		}
 	}
 	for i := n; i < need; i++ {
+		before(i - n)
 		data, err := formatImage(p.ID, i)
 		if err != nil {
 			return err

@@ -319,8 +319,9 @@ func (s *postSeeder) seed(ctx context.Context, dp demoPost, accounts []*soroe.Ac
 		return comment()
 	}
 	// A 型 whose format needs pictures has them before it is submitted.
-	s.at(afterMedia)
-	if err := topUpFormatMedia(ctx, db, p, s.tpls[dp.tpl], staff.UserID); err != nil {
+	if err := topUpFormatMedia(ctx, db, p, s.tpls[dp.tpl], staff.UserID, func(i int) {
+		s.at(afterMedia + time.Duration(i+1)*time.Minute)
+	}); err != nil {
 		return err
 	}
 	s.at(afterSubmit)
