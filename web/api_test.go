@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,7 +121,26 @@ func TestAPIOrg(t *testing.T) {
 		if o := e.api(t, "GET", "/api/v1/org", staff, nil).json(t); o["name"] != "Renamed" {
 			t.Errorf("after PATCH, org = %v", o)
 		}
-		e.api(t, "PATCH", "/api/v1/org", staff, map[string]any{"name": "Staff coup"}).problem(t, http.StatusForbidden, "forbidden")
+		// The refusal says which right the role lacks and who has it.
+		p = e.api(t, "PATCH", "/api/v1/org", staff, map[string]any{"name": "Staff coup"}).problem(t, http.StatusForbidden, "forbidden")
+		act, _ := p["action"].(string)
+		right, ok := soroe.RightFor(soroe.Action(act))
+		if !ok || p["role"] != string(soroe.RoleStaff) {
+			t.Fatalf("the 403 names no known action or role: %v", p)
+		}
+		var roles []string
+		for _, r := range soroe.Roles {
+			if soroe.Can(r, right.Action) {
+				roles = append(roles, string(r))
+			}
+		}
+		got := fmt.Sprint(p["roles"])
+		if got != fmt.Sprint(roles) || slices.Contains(roles, string(soroe.RoleStaff)) {
+			t.Errorf("roles %s, want %v", got, roles)
+		}
+		if d, _ := p["detail"].(string); !strings.Contains(d, right.EN) || !strings.Contains(d, "Roles that may: ") || !strings.Contains(d, "Your role, ") {
+			t.Errorf("detail %q does not say what the role lacks and who may", d)
+		}
 	})
 }
 

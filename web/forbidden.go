@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -85,4 +86,34 @@ func (s *Server) forbiddenLines(lang string, role soroe.Role, act soroe.Action, 
 		lines = append(lines, t("error.forbidden_ask", "People", strings.Join(people, t("error.forbidden_people_sep"))))
 	}
 	return lines
+}
+
+// apiForbidden answers an API call whose token's role may not do act: a
+// problem document that says, in English, which right the role lacks and
+// which roles have it, with the action and those roles as fields a
+// program can read.
+func (s *Server) apiForbidden(w http.ResponseWriter, r *http.Request, role soroe.Role, act soroe.Action) {
+	body := map[string]any{
+		"type": "https://soroe.invalid/problems/forbidden", "title": http.StatusText(http.StatusForbidden),
+		"status": http.StatusForbidden, "code": "forbidden", "role": role, "action": act,
+		"detail": "Your role in this organization may not do this.",
+	}
+	if right, ok := soroe.RightFor(act); ok && right.Roles != nil {
+		roles := []soroe.Role{}
+		var names []string
+		for _, r := range soroe.Roles {
+			if soroe.Can(r, act) {
+				roles = append(roles, r)
+				names = append(names, s.cat.T(soroe.LangEN, "role."+string(r)))
+			}
+		}
+		body["roles"] = roles
+		body["detail"] = s.cat.T(soroe.LangEN, "error.forbidden_role", "Role", s.cat.T(soroe.LangEN, "role."+string(role)), "What", right.EN) +
+			" " + s.cat.T(soroe.LangEN, "error.forbidden_roles", "Roles", strings.Join(names, ", "))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(http.StatusForbidden)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(body)
 }

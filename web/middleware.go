@@ -176,7 +176,7 @@ func (s *Server) apiAuth(act soroe.Action, next http.HandlerFunc) http.Handler {
 		}
 		id.User, id.Org, id.Role, id.Token, id.Lang = u, org, m.Role, tok, u.Lang
 		if soroe.NeedsOrg(act) && !soroe.Can(id.Role, act) {
-			s.problem(w, r, http.StatusForbidden, "forbidden", "Your role in this organization may not do this.", "")
+			s.apiForbidden(w, r, id.Role, act)
 			return
 		}
 		next(w, withIdentity(r, id))
