@@ -226,7 +226,10 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, targets := in.post()
-	err := s.wf().CheckScheduledAt(p, nil)
+	err := s.checkPostSlot(r, p, nil) // ui_slots.go
+	if err == nil {
+		err = s.wf().CheckScheduledAt(p, nil)
+	}
 	if err == nil {
 		err = s.wf().Create(r.Context(), actor(r), p, targets)
 	}
@@ -327,6 +330,9 @@ func (s *Server) apiUpdatePost(w http.ResponseWriter, r *http.Request) {
 		p.ID = id
 		old, err := s.db.Post(r.Context(), who(r).Org.ID, id)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.checkPostSlot(r, p, old); err != nil {
 			return nil, err
 		}
 		if err := s.wf().CheckScheduledAt(p, old.ScheduledAt); err != nil {

@@ -385,6 +385,29 @@ func TestPostFromSlot(t *testing.T) {
 		if !strings.Contains(r.Body, "この型の枠ではありません") || !strings.Contains(r.Body, "時刻違いの枠") {
 			t.Errorf("a slot outside the 型: %s", r)
 		}
+		// The API refuses it the same way, on create and on update, and
+		// takes a slot of the 型.
+		apiTok := e.token(t, sc.f.A, staffU)
+		apiIn := map[string]any{"template_id": sc.weekly.ID, "slot_at": jst(2026, 12, 2, 15, 0).Format(time.RFC3339), "text": "APIの枠",
+			"targets": []map[string]any{{"account_id": sc.x.ID}}}
+		if p := e.api(t, "POST", "/api/v1/posts", apiTok, apiIn).problem(t, http.StatusUnprocessableEntity, "invalid"); p["field"] != "slot_at" {
+			t.Errorf("API, a slot outside the 型: %v", p)
+		}
+		apiIn["slot_at"] = jst(2026, 12, 4, 12, 0).Format(time.RFC3339)
+		r = e.api(t, "POST", "/api/v1/posts", apiTok, apiIn)
+		want(t, r, http.StatusCreated)
+		apiID := int64(r.json(t)["id"].(float64))
+		apiIn["slot_at"] = jst(2026, 12, 4, 13, 0).Format(time.RFC3339)
+		if p := e.api(t, "PATCH", fmt.Sprintf("/api/v1/posts/%d", apiID), apiTok, apiIn).problem(t, http.StatusUnprocessableEntity, "invalid"); p["field"] != "slot_at" {
+			t.Errorf("API update, a slot outside the 型: %v", p)
+		}
+		if p, err := e.db.Post(ctx, sc.f.A.ID, apiID); err != nil || p.SlotAt == nil || !p.SlotAt.Equal(jst(2026, 12, 4, 12, 0)) {
+			t.Errorf("the refused update changed the slot: %+v %v", p, err)
+		}
+		if err := e.db.DeletePost(ctx, sc.f.A.ID, apiID); err != nil {
+			t.Fatal(err)
+		}
+
 		// A past slot does not become a schedule in the past.
 		r = staff.get(t, calFillURL(sc.weekly.ID, jst(2026, 11, 27, 12, 0)))
 		want(t, r, http.StatusOK)
