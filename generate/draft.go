@@ -846,3 +846,19 @@ func overlap(a, b map[string]bool) int {
 	}
 	return n
 }
+
+// LinkSlots fills the link slots of a 型's structure ({URL}, {応募ページ},
+// {資料ページURL}) with the 型's link, the rest left as they are: the
+// editor starts a post from a 型 with the link already in place. Without
+// a link the structure is returned unchanged.
+func LinkSlots(structure, link string) string {
+	if link == "" {
+		return structure
+	}
+	return slotRE.ReplaceAllStringFunc(structure, func(m string) string {
+		if urlSlot(strings.TrimSpace(m[1 : len(m)-1])) {
+			return link
+		}
+		return m
+	})
+}

@@ -214,3 +214,18 @@ func FuzzParse(f *testing.F) {
 		parseDraft(content, dj, DraftRequest{Passages: []soroe.Passage{{ID: 1, Text: "p"}}})
 	})
 }
+
+func TestLinkSlots(t *testing.T) {
+	for _, c := range []struct{ structure, link, want string }{
+		{"無料でダウンロード ▶ {資料ページURL}", "https://example.com/book", "無料でダウンロード ▶ https://example.com/book"},
+		{"{読者の悩み}でお困りでは？ {URL} {URL}", "https://e.jp/", "{読者の悩み}でお困りでは？ https://e.jp/ https://e.jp/"},
+		{"全{ページ数}ページ、{応募ページ}から", "https://e.jp/apply", "全{ページ数}ページ、https://e.jp/applyから"},
+		{"Sign up: {landing page URL}", "https://e.jp/lp", "Sign up: https://e.jp/lp"},
+		{"{URL} は未定", "", "{URL} は未定"},
+		{"{名前}さんの一日", "https://e.jp/", "{名前}さんの一日"},
+	} {
+		if got := LinkSlots(c.structure, c.link); got != c.want {
+			t.Errorf("LinkSlots(%q, %q) = %q, want %q", c.structure, c.link, got, c.want)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/store"
+	"github.com/soroe/soroe/workflow"
 )
 
 // slotScene is org A with only two 型 (the fixture's goes): 「週報の型」,
@@ -475,3 +476,33 @@ func TestPostFromSlot(t *testing.T) {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+// TestPostFromTemplateLink: a 型's link slots are filled with its link in
+// the text the editor starts with, so they are not left to fill in; the
+// other slots stay for the writer.
+func TestPostFromTemplateLink(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		sc := newSlotScene(t, e)
+		tpl := &soroe.Template{OrgID: sc.f.A.ID, GoalID: sc.goal.ID, CreatedBy: sc.f.Users[soroe.RoleManager].ID, TemplateBody: soroe.TemplateBody{
+			Name: "資料の型", Structure: "{資料名}を公開しました。\n無料でダウンロード ▶ {資料ページURL}", Networks: []soroe.Network{soroe.NetworkX},
+			Frequency: soroe.Frequency{Count: 1, Per: "week"}, Link: "https://example.jp/book"}}
+		if err := e.db.CreateTemplate(context.Background(), tpl); err != nil {
+			t.Fatal(err)
+		}
+		r := e.loggedIn(t, sc.f.Users[soroe.RoleStaff]).get(t, fmt.Sprintf("/posts/new?template=%d", tpl.ID))
+		want(t, r, http.StatusOK)
+		body := html.UnescapeString(r.Body)
+		if !strings.Contains(body, "{資料名}を公開しました。\n無料でダウンロード ▶ https://example.jp/book</textarea>") {
+			t.Errorf("the link slot is not filled with the 型's link:\n%s", body)
+		}
+		// What is left to write names the other slot, not the link's.
+		text := "{資料名}を公開しました。\n無料でダウンロード ▶ https://example.jp/book"
+		var left []string
+		for _, f := range workflow.UnfinishedFindings(tpl, []string{text}, nil) {
+			left = append(left, f.Value)
+		}
+		if strings.Join(left, ",") != "資料名" {
+			t.Errorf("left to write: %v, want only 資料名", left)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/workflow"
 )
@@ -558,7 +559,8 @@ func (s *Server) postNewPrefilled(w http.ResponseWriter, r *http.Request) {
 // keeping what the form already says: a slot (slot_at) gives the schedule,
 // its time in the organization's zone (when it is still ahead); a 型 gives
 // the goal and the link, and, when withText, its structure, CTA and
-// hashtags as the text to fill in. The 型's networks choose the accounts
+// hashtags as the text to fill in (its link slots already filled with
+// the link). The 型's networks choose the accounts
 // (postFormData). A slot belongs to a 型: without one it is dropped.
 func (s *Server) prefillPost(r *http.Request, form url.Values, withText bool) {
 	org := who(r).Org
@@ -591,7 +593,7 @@ func (s *Server) prefillPost(r *http.Request, form url.Values, withText bool) {
 	}
 	// The 型's structure is the text to fill in, with its CTA and hashtags.
 	if withText && form.Get("text") == "" {
-		text := t.Structure
+		text := generate.LinkSlots(t.Structure, t.Link) // the link in its slots
 		if t.CTA != "" {
 			text += "\n" + t.CTA
 		}
