@@ -141,6 +141,20 @@ type Comment struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// Memo is a post's 工夫メモ: what was tried with it — a new angle, a
+// photo, a time of day, a hashtag — written by its author or a member
+// who worked on it, shown beside its numbers in the history and reports.
+type Memo struct {
+	PostID        int64     `json:"post_id"`
+	Body          string    `json:"body"`
+	UpdatedBy     int64     `json:"updated_by"`
+	UpdatedByName string    `json:"updated_by_name"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// MaxMemoRunes is the longest a 工夫メモ may be: a short note, not a report.
+const MaxMemoRunes = 500
+
 // Media is an attachment of a post (its bytes are kept by the store).
 type Media struct {
 	ID          int64     `json:"id"`

@@ -71,10 +71,15 @@ func (s *Server) historyExport(w http.ResponseWriter, r *http.Request) *exportTa
 	for _, m := range soroe.PostMetrics {
 		t.head = append(t.head, s.cat.T(l, "metrics.metric."+string(m)))
 	}
-	for _, k := range []string{"exposure", "exposure_kind", "engagement", "engagement_rate", "rate_per", "comments"} {
+	for _, k := range []string{"exposure", "exposure_kind", "engagement", "engagement_rate", "rate_per", "comments", "memo"} {
 		t.head = append(t.head, s.cat.T(l, "history.xcol."+k))
 	}
-	for _, row := range s.historyRows(ctx, names, posts, "") {
+	rows, err := s.historyRows(ctx, org.ID, names, posts, "")
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil
+	}
+	for _, row := range rows {
 		ver := exportCell{isNum: true}
 		if row.TemplateID != 0 {
 			ver = intCell(int64(row.TemplateVersion))
@@ -105,7 +110,7 @@ func (s *Server) historyExport(w http.ResponseWriter, r *http.Request) *exportTa
 		if row.External {
 			comments = exportCell{isNum: true}
 		}
-		cells = append(cells, countCell(row.Exposure), textCell(kind), countCell(row.Engagement), ratioCell(row.Rate), textCell(per), comments)
+		cells = append(cells, countCell(row.Exposure), textCell(kind), countCell(row.Engagement), ratioCell(row.Rate), textCell(per), comments, textCell(row.Memo))
 		t.rows = append(t.rows, cells)
 	}
 	return t

@@ -66,6 +66,7 @@ func (s *Server) register() error {
 		s.registerCalendar(),
 		s.registerMetrics(),
 		s.registerLinks(),
+		s.registerMemos(),
 		s.registerHistory(),
 
 		// API.

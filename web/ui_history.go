@@ -266,6 +266,7 @@ type historyRow struct {
 	Engagement  *int64
 	Rate        *float64 // engagement / exposure
 	SortedValue *int64   // the sorted metric's value when it has no column
+	Memo        string   // the post's 工夫メモ (memos.go)
 }
 
 // countText writes a count for the page, "—" when unknown.
@@ -286,7 +287,17 @@ func (r *historyRow) RateText() string {
 	return fmtPercent(*r.Rate)
 }
 
-func (s *Server) historyRows(ctx context.Context, n *historyNames, posts []*store.AnalyticsPost, sortKey string) []*historyRow {
+func (s *Server) historyRows(ctx context.Context, orgID int64, n *historyNames, posts []*store.AnalyticsPost, sortKey string) ([]*historyRow, error) {
+	var ids []int64
+	for _, p := range posts {
+		if !p.External {
+			ids = append(ids, p.ID)
+		}
+	}
+	memos, err := s.db.PostMemos(ctx, orgID, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*historyRow, 0, len(posts))
 	for _, p := range posts {
 		row := &historyRow{AnalyticsPost: p, Account: n.account(p.AccountID), Author: n.author(ctx, s, p.AuthorID),
@@ -295,6 +306,9 @@ func (s *Server) historyRows(ctx context.Context, n *historyNames, posts []*stor
 			row.Href = "/history/external/" + strconv.FormatInt(p.ID, 10)
 		} else {
 			row.Href = "/posts/" + strconv.FormatInt(p.ID, 10)
+			if m := memos[p.ID]; m != nil {
+				row.Memo = m.Body
+			}
 		}
 		if l := p.Metrics; l != nil {
 			row.Score, row.Exposure, row.ExpKind, row.Engagement = l.Score, l.Exposure, l.ExposureKind, l.Engagement
@@ -310,7 +324,7 @@ func (s *Server) historyRows(ctx context.Context, n *historyNames, posts []*stor
 		}
 		out = append(out, row)
 	}
-	return out
+	return out, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -427,7 +441,10 @@ func (s *Server) historyPage(w http.ResponseWriter, r *http.Request) {
 		p.Errors = map[string]string{field: e.Message}
 		status = http.StatusUnprocessableEntity
 	}
-	d.Rows = s.historyRows(ctx, names, posts, f.Sort)
+	if d.Rows, err = s.historyRows(ctx, org.ID, names, posts, f.Sort); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	d.Pages = max(1, (d.Total+historyPageSize-1)/historyPageSize)
 	if d.Page > 1 {
 		d.PrevHref = withQuery("/history", q, "page", strconv.Itoa(d.Page-1))

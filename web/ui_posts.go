@@ -803,6 +803,9 @@ type postPageData struct {
 	LocalNow    string
 	StepsSource string
 	Numbers     *postMetricsView // nil before anything is published
+	Memo        *soroe.Memo      // its 工夫メモ, nil when none (memos.go)
+	CanMemo     bool
+	MaxMemo     int
 }
 
 // historyItem is a line of a post's history as people read it.
@@ -883,6 +886,13 @@ func (s *Server) renderPostPage(w http.ResponseWriter, r *http.Request, status i
 		LocalNow: s.now().In(id.Org.Location()).Add(time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04")}
 	comments, err := s.db.Comments(ctx, id.Org.ID, v.ID)
 	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.CanMemo, d.MaxMemo = mayWriteMemo(id, v.Post), soroe.MaxMemoRunes
+	if d.Memo, err = s.db.PostMemo(ctx, id.Org.ID, v.ID); errors.Is(err, soroe.ErrNotFound) {
+		d.Memo = nil
+	} else if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
