@@ -42,6 +42,7 @@ type demoPost struct {
 	fate     string
 	reason   string // failed: the network's reason
 	comments []demoComment
+	memo     string // published: its author's 工夫メモ
 }
 
 type demoComment struct {
@@ -82,15 +83,19 @@ func demoPosts() []demoPost {
 	return []demoPost{
 		// The weeks behind.
 		{day: -25, clock: "12:00", tpl: tplCase, accounts: "xib", photo: "house", fate: fatePublished,
+			memo:     "お施主様の言葉「冬の朝、リビングが寒くない」を本文の中心に。工期も書き添えた。",
 			text:     "【施工事例】築40年の平屋を断熱リフォーム。窓をすべて樹脂サッシに替え、床下と天井に断熱材を入れました。「冬の朝、リビングが寒くない」とお施主様。工期は約6週間です。",
 			comments: []demoComment{{soroe.RoleExecutive, "反応がいいですね。断熱の話題は続けていきましょう。"}}},
 		{day: -22, clock: "18:00", tpl: tplYoung, accounts: "xi", photo: "site", fate: fatePublished,
+			memo: "仕事終わりの18時に投稿。本人のひとことをかぎかっこで入れた。",
 			text: "入社2年目の大工、佐藤の一日。7時半の朝礼から始まり、午前は床の下地づくり。昼休みは現場の縁側でお弁当。「先輩の鉋（かんな）の音を聞くと、まだまだだなと思います」。"},
 		{day: -18, clock: "12:00", tpl: "", goal: 2, accounts: "xih", photo: "house", fate: fatePublished,
 			text: "今月の完成見学会、たくさんのご来場ありがとうございました。無垢の床の手ざわりや、薪ストーブの暖かさを体感していただけたでしょうか。次回は第二土曜日です。"},
 		{day: -15, clock: "12:00", tpl: tplTeaser, accounts: "xl", fate: fatePublished, link: "https://example.com/case-book",
+			memo: "事例集から1事例だけ取り出して紹介。LINE にも同じ日に配信した。",
 			text: "施工事例集の中から、子育て世帯の「回遊できる間取り」を紹介します。キッチンから洗面、ファミリークローゼットへ一直線。事例集は無料でダウンロードできます。"},
 		{day: -11, clock: "18:00", tpl: "", goal: 0, accounts: "xi", photo: "site", fate: fatePublished, link: "https://example.com/recruit/entry",
+			memo: "休日の数字（週休二日・年間休日110日）を前に出した。",
 			text: "【採用】来春入社の大工・現場監督を募集しています。道具の使い方から一緒に覚えましょう。週休二日、年間休日110日。まずは現場見学からどうぞ。"},
 		{day: -8, clock: "12:00", tpl: tplCase, accounts: "xib", photo: "nisetai", fate: fateFailed, reason: failedReason,
 			text:     "【施工事例】二世帯住宅の水まわりを分けたリフォーム。玄関はひとつのまま、キッチンと浴室を世帯ごとに。音が伝わりにくいよう、間に収納をはさんでいます。",
@@ -396,9 +401,19 @@ func (s *postSeeder) seed(ctx context.Context, dp demoPost, accounts []*soroe.Ac
 	if err := s.publish(ctx, dp, p, *at, accounts); err != nil {
 		return err
 	}
-	// Comments on a published post come in the hour after.
+	// Comments on a published post come in the hour after, then its
+	// author's 工夫メモ.
 	s.start, next = at.Add(afterRecording), 0
-	return comment()
+	if err := comment(); err != nil {
+		return err
+	}
+	if dp.memo != "" {
+		s.at(next + afterComment)
+		if _, err := db.SetPostMemo(ctx, p.OrgID, p.ID, staff.UserID, dp.memo); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // publish settles a post's targets at its time as the publisher would

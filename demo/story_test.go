@@ -440,3 +440,31 @@ func TestDemoDeterministic(t *testing.T) {
 		t.Errorf("two seeds of the same day differ:\n%s\n---\n%s", runs[0], runs[1])
 	}
 }
+
+// TestDemoMemos: the demo's published posts carry their authors' 工夫メモ,
+// written after they went out, and drafts have none.
+func TestDemoMemos(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, _ *storetest.Clock) {
+		ctx := context.Background()
+		id, _, _ := seedAll(t, db)
+		posts, _, _, err := db.Posts(ctx, store.PostFilter{OrgID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		state := map[int64]string{}
+		for _, p := range posts {
+			ids = append(ids, p.ID)
+			state[p.ID] = p.State
+		}
+		memos, err := db.PostMemos(ctx, id, ids)
+		if err != nil || len(memos) < 3 {
+			t.Fatalf("%d demo memos %v", len(memos), err)
+		}
+		for pid, m := range memos {
+			if state[pid] != soroe.PostPublished || m.Body == "" || m.UpdatedByName == "" {
+				t.Errorf("post %d (%s): memo %+v", pid, state[pid], m)
+			}
+		}
+	})
+}
