@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -41,8 +42,9 @@ func checkHistory(t *testing.T, browserCtx context.Context, srv *serveProc, data
 		chromedp.WaitVisible(chromedp.CSS(`#history-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#history-q`), word),
 		chromedp.Click(chromedp.CSS(`.history-search button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`.history-table`)),
 	))
+	waitLoaded(t, ctx, "q=")
+	must(t, "the results", chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`.history-table`))))
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".history-table tbody tr").length`))
 	must(t, "count rows", err)
 	if want := min(total, 50); rows != want {
@@ -65,6 +67,37 @@ func checkHistory(t *testing.T, browserCtx context.Context, srv *serveProc, data
 		t.Errorf("the search box lost the query after sorting: %q", value)
 	}
 	shoot(t, ctx, "history", artifacts)
+	// The field's 工夫メモ stand under their posts.
+	must(t, "the whole history", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/history"),
+		chromedp.WaitVisible(chromedp.CSS(`.history-table`)),
+	))
+	if memo := text(t, ctx, ".history-table .h-memo"); !strings.Contains(memo, "工夫メモ") {
+		t.Errorf("the history shows no 工夫メモ: %q", memo)
+	}
+	// On a post's page the author edits it.
+	must(t, "open a post with a memo", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.history-table tr:has(.h-memo) a.post-excerpt`)),
+		chromedp.WaitVisible(chromedp.CSS(`#memo textarea[name=memo]`)),
+	))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector("#memo textarea").value += "（反応が良かった）", true)`))
+	must(t, "edit the memo", err)
+	must(t, "save the memo", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#memo button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+		chromedp.WaitVisible(chromedp.CSS(`#memo .memo-body`)),
+	))
+	if f := text(t, ctx, "p.flash"); f != "工夫メモを保存しました。" {
+		t.Errorf("after saving the memo: %q", f)
+	}
+	if body := text(t, ctx, "#memo .memo-body"); !strings.HasSuffix(body, "（反応が良かった）") {
+		t.Errorf("the edited memo reads %q", body)
+	}
+	shoot(t, ctx, "post-memo", artifacts)
+	must(t, "back to the history", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/history"),
+		chromedp.WaitVisible(chromedp.CSS(`.history-table`)),
+	))
 	// The two latest 30 days side by side (the default comparison).
 	must(t, "compare", chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`a[href="/history/compare"]`)),
@@ -77,4 +110,22 @@ func checkHistory(t *testing.T, browserCtx context.Context, srv *serveProc, data
 	must(t, "screenshot", err)
 	must(t, "save", os.WriteFile(filepath.Join(artifacts, "history-compare.png"), png, 0o644))
 	noProblems(t, problems, "history")
+}
+
+// waitLoaded waits until the tab has loaded a page whose URL holds part
+// (a click that submits a form returns before the next page is there).
+func waitLoaded(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+			fmt.Sprintf(`location.href.includes(%q) && document.readyState === "complete"`, part)))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no page with %q loaded (last error %v)", part, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
