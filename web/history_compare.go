@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"net/url"
@@ -244,21 +243,11 @@ func (s *Server) historyCompare(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p := s.newPage(w, r, "history.cmp.title", d)
-	status := http.StatusOK
 	if err != nil {
-		var e *soroe.Error
-		if !errors.As(err, &e) {
-			s.serverError(w, r, err)
-			return
-		}
-		field := e.Field
-		if field == "" {
-			field = "_"
-		}
-		p.Errors = map[string]string{field: e.Message}
-		status = http.StatusUnprocessableEntity
+		s.formError(w, r, "history_compare", p, err) // render.go
+		return
 	}
-	s.render(w, status, "history_compare", p)
+	s.render(w, http.StatusOK, "history_compare", p)
 }
 
 // RateExpText and RateEngText are the rate's denominator and numerator.
