@@ -19,8 +19,9 @@ const MaxPeriodDays = 366
 // Period is a run of local days in an organization's zone, both ends
 // included.
 type Period struct {
-	Kind     string `json:"kind"`
-	From, To Date
+	Kind string `json:"kind"`
+	From Date   `json:"from"`
+	To   Date   `json:"to"`
 }
 
 // ParsePeriod reads a period of kind (default PeriodMonth) as of today;

@@ -241,3 +241,59 @@ func hash(s string) uint32 {
 	}
 	return h
 }
+
+// Bar is one bar of a bar chart.
+type Bar struct {
+	Label string
+	Value float64
+	Note  string // written after the value, e.g. a rate
+}
+
+// Bars is a horizontal bar chart (a funnel, a ranking), each bar
+// labelled with its value.
+type Bars struct {
+	Title  string
+	Desc   string
+	Bars   []Bar
+	Width  int // default 640
+	Format func(float64) string
+}
+
+// SVG renders the chart.
+func (c Bars) SVG() string {
+	w := c.Width
+	if w <= 0 {
+		w = 640
+	}
+	format := c.Format
+	if format == nil {
+		format = Thousands
+	}
+	const row, label, valueRoom = 30, 150, 150
+	h := row*len(c.Bars) + 8
+	id := "b" + strconv.FormatUint(uint64(hash(c.Title+c.Desc)), 36)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart bars" font-family="sans-serif" font-size="12">`, w, h, id, id)
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
+	top := 0.0
+	for _, br := range c.Bars {
+		top = math.Max(top, br.Value)
+	}
+	room := float64(w - label - valueRoom)
+	for i, br := range c.Bars {
+		y := 4 + i*row
+		bw := 0.0
+		if top > 0 && br.Value > 0 {
+			bw = math.Max(room*br.Value/top, 2)
+		}
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333">%s</text>`, label-8, y+row/2+4, esc(br.Label))
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"/>`, label, y+4, bw, row-8, Palette[i%len(Palette)])
+		v := format(br.Value)
+		if br.Note != "" {
+			v += "  " + br.Note
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" fill="#333">%s</text>`, float64(label)+bw+6, y+row/2+4, esc(v))
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}

@@ -85,3 +85,19 @@ func TestLineSVG(t *testing.T) {
 		t.Errorf("one point: %s", one)
 	}
 }
+
+func TestBars(t *testing.T) {
+	svg := Bars{Title: "ファネル", Desc: "表示→クリック", Bars: []Bar{{Label: "表示回数", Value: 12400}, {Label: "クリック", Value: 310, Note: "2.5%"}, {Label: "資料DL", Value: 0}}}.SVG()
+	for _, want := range []string{`<title id=`, "ファネル", "表示回数", "12,400", "310  2.5%", `width="0.0"`, `role="img"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("missing %q in %s", want, svg)
+		}
+	}
+	// The largest bar takes the whole room (640 − 150 label − 150 value).
+	if !strings.Contains(svg, `width="340.0"`) {
+		t.Errorf("largest bar not full width: %s", svg)
+	}
+	if strings.Contains(Bars{Title: "<x>"}.SVG(), "<x>") {
+		t.Error("title not escaped")
+	}
+}

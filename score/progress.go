@@ -5,6 +5,7 @@ package score
 
 import (
 	"sort"
+	"time"
 
 	"github.com/soroe/soroe"
 )
@@ -186,3 +187,33 @@ func Compute(k KPI, start, deadline, today soroe.Date, days []Day) Progress {
 }
 
 func ptr(f float64) *float64 { return &f }
+
+// TrendPoint is a KPI's standing at the end of one week.
+type TrendPoint struct {
+	Day      soroe.Date `json:"day"` // the week's last day counted (a Sunday, or today, or the deadline)
+	Actual   float64    `json:"actual"`
+	Expected float64    `json:"expected"`
+}
+
+// Trend is a KPI's weekly trend from start to today (or the deadline, if
+// it has passed): its standing at the end of each week, Monday to Sunday,
+// the last week cut at today. Before the start it is empty.
+func Trend(k KPI, start, deadline, today soroe.Date, days []Day) []TrendPoint {
+	end := min(today, deadline)
+	if end < start {
+		return nil
+	}
+	var out []TrendPoint
+	t, _ := time.Parse(soroe.DateLayout, string(start))
+	// The first Sunday on or after the start.
+	d := start.AddDays((7 - int(t.Weekday())) % 7)
+	for {
+		d = min(d, end)
+		p := Compute(k, start, deadline, d, days)
+		out = append(out, TrendPoint{Day: d, Actual: p.Actual, Expected: p.Expected})
+		if d == end {
+			return out
+		}
+		d = d.AddDays(7)
+	}
+}

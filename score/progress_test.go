@@ -183,3 +183,36 @@ func TestDailyValues(t *testing.T) {
 		t.Error("no entries, no days")
 	}
 }
+
+func TestTrend(t *testing.T) {
+	// A goal from Wednesday 2026-11-04 to Monday 2026-11-30, 27 days, target 27.
+	k := KPI{Target: 27}
+	days := []Day{{Day: "2026-11-04", Value: 2}, {Day: "2026-11-10", Value: 5}, {Day: "2026-11-20", Value: 1}, {Day: "2026-12-01", Value: 9}}
+	for _, c := range []struct {
+		today soroe.Date
+		want  []TrendPoint
+	}{
+		{"2026-11-03", nil},
+		{"2026-11-04", []TrendPoint{{"2026-11-04", 2, 1}}},
+		{"2026-11-12", []TrendPoint{{"2026-11-08", 2, 5}, {"2026-11-12", 7, 9}}},
+		// After the deadline: weeks to the deadline, the day after it ignored.
+		{"2026-12-05", []TrendPoint{{"2026-11-08", 2, 5}, {"2026-11-15", 7, 12}, {"2026-11-22", 8, 19}, {"2026-11-29", 8, 26}, {"2026-11-30", 8, 27}}},
+	} {
+		got := Trend(k, "2026-11-04", "2026-11-30", c.today, days)
+		if len(got) != len(c.want) {
+			t.Errorf("%s: %+v, want %+v", c.today, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%s: week %d %+v, want %+v", c.today, i, got[i], c.want[i])
+			}
+		}
+	}
+	// A ratio's trend is the ratio to date.
+	r := Trend(KPI{Ratio: true, Target: 0.05}, "2026-11-02", "2026-11-15", "2026-11-15",
+		[]Day{{Day: "2026-11-02", Value: 3, Denominator: 100}, {Day: "2026-11-09", Value: 1, Denominator: 100}})
+	if len(r) != 2 || r[0].Actual != 0.03 || r[1].Actual != 0.02 || r[1].Expected != 0.05 {
+		t.Errorf("ratio trend %+v", r)
+	}
+}

@@ -132,10 +132,14 @@ func csvSafe(s string) string {
 }
 
 func (s *Server) historyCSV(w http.ResponseWriter, r *http.Request) {
-	t := s.historyExport(w, r)
-	if t == nil {
-		return
+	if t := s.historyExport(w, r); t != nil {
+		s.writeCSV(w, r, s.exportName(r, "csv"), t)
 	}
+}
+
+// writeCSV answers a table as a CSV download that Excel opens (UTF-8 with
+// the BOM, CRLF, no formulas).
+func (s *Server) writeCSV(w http.ResponseWriter, r *http.Request, name string, t *exportTable) {
 	var b bytes.Buffer
 	b.WriteString("\ufeff") // Excel reads UTF-8 only with the BOM
 	cw := csv.NewWriter(&b)
@@ -162,7 +166,7 @@ func (s *Server) historyCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+s.exportName(r, "csv")+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = b.WriteTo(w)
 }

@@ -134,6 +134,7 @@ var nav = []struct {
 	{"/goals", "nav.goals", "target", soroe.ActGoalRead},
 	{"/templates", "nav.templates", "layers", soroe.ActTemplateRead},
 	{"/posts", "nav.posts", "send", soroe.ActPostRead},
+	{"/overview", "nav.overview", "chart", soroe.ActMetricsRead},
 	{"/history", "nav.history", "history", soroe.ActPostRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},

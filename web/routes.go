@@ -68,6 +68,7 @@ func (s *Server) register() error {
 		s.registerLinks(),
 		s.registerMemos(),
 		s.registerHistory(),
+		s.registerOverview(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
