@@ -252,11 +252,17 @@ type Bar struct {
 // Bars is a horizontal bar chart (a funnel, a ranking), each bar
 // labelled with its value.
 type Bars struct {
-	Title  string
-	Desc   string
-	Bars   []Bar
-	Width  int // default 640
-	Format func(float64) string
+	Title string
+	Desc  string
+	Bars  []Bar
+	Width int // default 640
+	// LabelWidth and ValueWidth are the room for the labels before the
+	// bars and the values after them (default 150 each).
+	LabelWidth, ValueWidth int
+	// LabelsAbove writes each label above its bar, for narrow places
+	// (LabelWidth is then unused).
+	LabelsAbove bool
+	Format      func(float64) string
 }
 
 // SVG renders the chart.
@@ -269,7 +275,16 @@ func (c Bars) SVG() string {
 	if format == nil {
 		format = Thousands
 	}
-	const row, label, valueRoom = 30, 150, 150
+	row, label, valueRoom := 30, c.LabelWidth, c.ValueWidth
+	if label <= 0 {
+		label = 150
+	}
+	if c.LabelsAbove {
+		row, label = 44, 0
+	}
+	if valueRoom <= 0 {
+		valueRoom = 150
+	}
 	h := row*len(c.Bars) + 8
 	id := "b" + strconv.FormatUint(uint64(hash(c.Title+c.Desc)), 36)
 	var b strings.Builder
@@ -286,13 +301,19 @@ func (c Bars) SVG() string {
 		if top > 0 && br.Value > 0 {
 			bw = math.Max(room*br.Value/top, 2)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333">%s</text>`, label-8, y+row/2+4, esc(br.Label))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"/>`, label, y+4, bw, row-8, Palette[i%len(Palette)])
+		by, bh := y+4, row-8
+		if c.LabelsAbove {
+			fmt.Fprintf(&b, `<text x="0" y="%d" fill="#333">%s</text>`, y+12, esc(br.Label))
+			by, bh = y+18, 20
+		} else {
+			fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#333">%s</text>`, label-8, y+row/2+4, esc(br.Label))
+		}
+		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" rx="3" fill="%s"/>`, label, by, bw, bh, Palette[i%len(Palette)])
 		v := format(br.Value)
 		if br.Note != "" {
 			v += "  " + br.Note
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" fill="#333">%s</text>`, float64(label)+bw+6, y+row/2+4, esc(v))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" fill="#333">%s</text>`, float64(label)+bw+6, by+bh/2+4, esc(v))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

@@ -97,6 +97,11 @@ func TestBars(t *testing.T) {
 	if !strings.Contains(svg, `width="340.0"`) {
 		t.Errorf("largest bar not full width: %s", svg)
 	}
+	// Labels above the bars: the bars take the width but the value's room.
+	above := Bars{Width: 360, LabelsAbove: true, ValueWidth: 110, Bars: []Bar{{Label: "リンクのクリック（SNSの集計）", Value: 5}}}.SVG()
+	if !strings.Contains(above, `<text x="0" y="16" fill="#333">リンクのクリック（SNSの集計）</text>`) || !strings.Contains(above, `x="0" y="22" width="250.0"`) {
+		t.Errorf("labels above: %s", above)
+	}
 	if strings.Contains(Bars{Title: "<x>"}.SVG(), "<x>") {
 		t.Error("title not escaped")
 	}

@@ -111,6 +111,7 @@ func (s *Server) funnelChart(l string, og *ovGoal) template.HTML {
 		return "(" + fmtPercent(*r) + ")"
 	}
 	return template.HTML(chart.Bars{Title: s.cat.T(l, "overview.funnel_title", "Goal", og.Title), Desc: s.cat.T(l, "overview.funnel_desc"), //nolint:gosec // the chart escapes its text
+		Width: 360, LabelsAbove: true, ValueWidth: 110,
 		Bars: []chart.Bar{
 			{Label: s.cat.T(l, "overview.funnel.exposure"), Value: float64(f.Exposure)},
 			{Label: s.cat.T(l, "overview.funnel.clicks."+f.ClicksSource), Value: float64(f.Clicks), Note: note(f.ClickRate)},

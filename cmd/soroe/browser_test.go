@@ -183,6 +183,7 @@ func TestBrowserHome(t *testing.T) {
 	t.Run("notifications", func(t *testing.T) { checkNotifications(t, browserCtx, srv, artifacts) })
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
 	t.Run("history", func(t *testing.T) { checkHistory(t, browserCtx, srv, data, artifacts) })
+	t.Run("overview", func(t *testing.T) { checkOverview(t, browserCtx, srv, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {
