@@ -174,3 +174,14 @@ func validLink(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
+
+// AuthoredPost is what a member's effort is read from: one of their posts
+// that went out, when, for which planned slot, and how its review went.
+type AuthoredPost struct {
+	PostID     int64      `json:"post_id"`
+	AuthorID   int64      `json:"author_id"`
+	SlotAt     *time.Time `json:"slot_at,omitempty"` // the 型's slot it filled
+	SentAt     time.Time  `json:"sent_at"`           // when its first target went out
+	Approvals  int        `json:"approvals"`         // decisions to approve, every round
+	Rejections int        `json:"rejections"`        // decisions to send it back
+}
