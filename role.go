@@ -80,6 +80,7 @@ const (
 	ActLinkManage      Action = "link.manage"
 	ActConversionRead  Action = "conversion.read"
 	ActConversionSend  Action = "conversion.send"
+	ActEffortRead      Action = "effort.read"
 )
 
 // Right is one row of the roles table.
@@ -130,6 +131,7 @@ var Rights = []Right{
 	{ActLinkManage, []Role{RoleOwner, RoleManager}, "リンク計測の設定（既定で計測するか、成果を結び付ける期間）を変える", "Configure link tracking (tracked by default, the attribution window)"},
 	{ActConversionRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "成果（コンバージョン）と計測の設定を見る", "Read conversions and the tracking settings"},
 	{ActConversionSend, []Role{RoleOwner, RoleManager}, "API で成果（コンバージョン）を送る", "Send conversions through the API"},
+	{ActEffortRead, []Role{RoleOwner, RoleExecutive, RoleManager}, "メンバーごとの成果と工夫（投稿数・予定どおりの率・一発承認・反応スコア・工夫メモ・フィードバック）を見る（現場は「わたしの成果」で自分の分）", "Read every member's results and effort (posts, on time, approved first time, reaction scores, 工夫メモ, feedback); staff see their own in My results"},
 }
 
 // RightFor returns the table row of an action.

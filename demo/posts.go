@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/plan"
 	"github.com/soroe/soroe/publish"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/workflow"
@@ -287,6 +288,17 @@ func (s *postSeeder) seed(ctx context.Context, dp demoPost, accounts []*soroe.Ac
 	if t := s.tpls[dp.tpl]; dp.tpl != "" && t != nil {
 		id := t.ID
 		p.TemplateID = &id
+		// A post at one of its 型's planned times fills that slot.
+		if at != nil {
+			loc := midnight.Location()
+			day := soroe.DateOf(*at, loc)
+			for _, sl := range plan.Slots(t.Frequency, loc, day, day, nil) {
+				if sl.At.Equal(*at) {
+					slot := sl.At
+					p.SlotAt = &slot
+				}
+			}
+		}
 	} else if dp.tpl == "" && dp.goal >= 0 && dp.goal < len(s.goals) {
 		id := s.goals[dp.goal].ID
 		p.GoalID = &id

@@ -41,9 +41,7 @@ func periodQuery(p soroe.Period) url.Values {
 
 func (s *Server) overviewViews(l string, org *soroe.Org, o *overview) *overviewViews {
 	v := &overviewViews{Custom: o.Period.Kind == soroe.PeriodCustom, Query: periodQuery(o.Period).Encode(), loc: org.Location(), lang: l}
-	for _, k := range soroe.PeriodKinds[:3] {
-		v.Periods = append(v.Periods, periodLink{Kind: k, Href: "/overview?period=" + k, Active: o.Period.Kind == k})
-	}
+	v.Periods = periodLinks("/overview", o.Period)
 	seen := map[soroe.Network]bool{}
 	for _, d := range o.Daily {
 		for n := range d.Exposure {

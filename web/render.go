@@ -136,6 +136,8 @@ var nav = []struct {
 	{"/posts", "nav.posts", "send", soroe.ActPostRead},
 	{"/overview", "nav.overview", "chart", soroe.ActMetricsRead},
 	{"/history", "nav.history", "history", soroe.ActPostRead},
+	{"/results", "nav.results", "target", soroe.ActPostWrite}, // who writes posts
+	{"/team", "nav.team", "users", soroe.ActEffortRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},
 	{"/metrics/import", "nav.metrics_import", "chart", soroe.ActMetricsImport},

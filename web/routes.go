@@ -69,6 +69,7 @@ func (s *Server) register() error {
 		s.registerMemos(),
 		s.registerHistory(),
 		s.registerOverview(),
+		s.registerEffort(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
