@@ -81,6 +81,10 @@ const (
 	ActConversionRead  Action = "conversion.read"
 	ActConversionSend  Action = "conversion.send"
 	ActEffortRead      Action = "effort.read"
+	ActActionRead      Action = "action.read"
+	ActActionWrite     Action = "action.write"
+	ActActionProgress  Action = "action.progress"
+	ActActionComment   Action = "action.comment"
 )
 
 // Right is one row of the roles table.
@@ -132,6 +136,10 @@ var Rights = []Right{
 	{ActConversionRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "成果（コンバージョン）と計測の設定を見る", "Read conversions and the tracking settings"},
 	{ActConversionSend, []Role{RoleOwner, RoleManager}, "API で成果（コンバージョン）を送る", "Send conversions through the API"},
 	{ActEffortRead, []Role{RoleOwner, RoleExecutive, RoleManager}, "メンバーごとの成果と工夫（投稿数・予定どおりの率・一発承認・反応スコア・工夫メモ・フィードバック）を見る（現場は「わたしの成果」で自分の分）", "Read every member's results and effort (posts, on time, approved first time, reaction scores, 工夫メモ, feedback); staff see their own in My results"},
+	{ActActionRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "対応策（改善のアクション）とそのコメントを見る", "Read actions (対応策) and their comments"},
+	{ActActionWrite, []Role{RoleOwner, RoleExecutive, RoleManager}, "対応策を作る・担当・期限・内容を変える", "Create actions and change their owner, due day and content"},
+	{ActActionProgress, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "対応策の状況（未着手・進行中・完了・見送り）と結果を書く（現場は自分が担当のもののみ）", "Set an action's status (open, doing, done, dropped) and its outcome (staff: actions they own only)"},
+	{ActActionComment, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "対応策にコメントする", "Comment on actions"},
 }
 
 // RightFor returns the table row of an action.

@@ -70,6 +70,7 @@ func (s *Server) register() error {
 		s.registerHistory(),
 		s.registerOverview(),
 		s.registerEffort(),
+		s.registerActions(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
