@@ -113,6 +113,7 @@ const (
 	MinPosts      = 3    // posts a group needs before it says anything
 	StandoutScore = 80   // a score at or above is a standout …
 	StandoutLift  = 1.5  // … when also this much above its account's mean
+	TimingLift    = 1.15 // a weekday or hour worth naming beats the mean by this
 	ReachDrop     = 0.8  // exposure per post below this share of before
 	CadenceShare  = 0.75 // published below this share of planned
 	CadenceWeeks  = 4
@@ -280,7 +281,7 @@ func timing(in Input) []Insight {
 					best, unit = g, b.unit
 				}
 			}
-			if best == nil || best.mean() <= all.mean() {
+			if best == nil || best.mean() < TimingLift*all.mean() {
 				continue
 			}
 			p := map[string]string{"Network": string(net), "Score": one(best.mean()), "Mean": one(all.mean()), "Count": strconv.Itoa(best.n),

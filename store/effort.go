@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/soroe/soroe"
@@ -86,4 +88,37 @@ func (db *DB) FeedbackOn(ctx context.Context, orgID, authorID int64, limit int) 
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// PostsWithMedia reports which of the organization's posts among ids have
+// a picture or a video attached.
+func (db *DB) PostsWithMedia(ctx context.Context, orgID int64, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := []any{orgID}
+		marks := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			marks[i] = "$" + strconv.Itoa(i+2)
+		}
+		rows, err := db.r.QueryContext(ctx, "SELECT DISTINCT post_id FROM post_media WHERE org_id = $1 AND post_id IN ("+strings.Join(marks, ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -138,6 +138,7 @@ var nav = []struct {
 	{"/history", "nav.history", "history", soroe.ActPostRead},
 	{"/results", "nav.results", "target", soroe.ActPostWrite}, // who writes posts
 	{"/team", "nav.team", "users", soroe.ActEffortRead},
+	{"/insights", "nav.insights", "target", soroe.ActMetricsRead},
 	{"/actions", "nav.actions", "check", soroe.ActActionRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},

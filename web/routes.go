@@ -71,6 +71,7 @@ func (s *Server) register() error {
 		s.registerOverview(),
 		s.registerEffort(),
 		s.registerActions(),
+		s.registerInsights(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),
