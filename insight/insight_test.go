@@ -37,8 +37,8 @@ func TestTemplatesPerGoal(t *testing.T) {
 	for i, s := range []int64{40, 50, 30} { // 施工事例 v1: 40
 		add(int64(20+i), 2, 1, s)
 	}
-	add(30, 2, 2, 99)                        // one post of v2: too few
-	add(31, 3, 1, 10)                        // another goal, alone: nothing
+	add(30, 2, 2, 99)                         // one post of v2: too few
+	add(31, 3, 1, 10)                         // another goal, alone: nothing
 	in.Posts = append(in.Posts, Post{ID: 32}) // unscored
 	got := byKey(Compute(in))
 	best, worst := got["template_best/7"], got["template_worst/7"]

@@ -133,3 +133,35 @@ func TestEffortPages(t *testing.T) {
 		}
 	})
 }
+
+// TestHomeResults: each role's home shows its part of step 3.
+func TestHomeResults(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		newHistorySetup(t, e, f)
+		action := ""
+		for _, s := range f.Secrets {
+			if strings.HasPrefix(s, "Secret action") {
+				action = s
+			}
+		}
+		for role, c := range map[soroe.Role]struct{ has, lacks []string }{
+			soroe.RoleExecutive: {has: []string{"今月の成果", `href="/overview"`, "気づき", action}, lacks: []string{"今週のわたし"}},
+			soroe.RoleManager:   {has: []string{"今月の成果", "今週のわたし", "気づき", "今週、予定より遅れている型", action}},
+			soroe.RoleStaff:     {has: []string{"今週のわたし", "みんなからのフィードバック", "良い投稿", action, "あなたが担当"}, lacks: []string{"今月の成果", "今週、予定より遅れている型"}},
+		} {
+			r := e.loggedIn(t, f.Users[role]).get(t, "/")
+			want(t, r, http.StatusOK)
+			for _, s := range c.has {
+				if !strings.Contains(r.Body, s) {
+					t.Errorf("%s's home lacks %q", role, s)
+				}
+			}
+			for _, s := range c.lacks {
+				if strings.Contains(r.Body, s) {
+					t.Errorf("%s's home has %q", role, s)
+				}
+			}
+		}
+	})
+}

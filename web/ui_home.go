@@ -17,6 +17,7 @@ type homeData struct {
 	Goals       any    // goals and KPI progress (ui_goals.go)
 	Slots       any    // this week's planned slots (ui_templates.go)
 	Posts       any    // posts waiting for the member (ui_posts.go)
+	Results     any    // numbers, insights, actions and effort (ui_home_results.go)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -42,7 +43,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if d.Setup, err2 = s.homeSetup(r); err2 == nil {
 		if d.Goals, err2 = s.homeGoals(r); err2 == nil {
 			if d.Slots, err2 = s.homeSlots(r); err2 == nil {
-				d.Posts, err2 = s.homePosts(r)
+				if d.Posts, err2 = s.homePosts(r); err2 == nil {
+					d.Results, err2 = s.homeResults(r)
+				}
 			}
 		}
 	}
