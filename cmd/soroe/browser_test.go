@@ -184,6 +184,8 @@ func TestBrowserHome(t *testing.T) {
 	t.Run("metrics", func(t *testing.T) { checkMetrics(t, browserCtx, srv, data, artifacts) })
 	t.Run("history", func(t *testing.T) { checkHistory(t, browserCtx, srv, data, artifacts) })
 	t.Run("overview", func(t *testing.T) { checkOverview(t, browserCtx, srv, artifacts) })
+	t.Run("manager-actions", func(t *testing.T) { checkManagerActions(t, browserCtx, srv, artifacts) })
+	t.Run("staff-results", func(t *testing.T) { checkStaffResults(t, browserCtx, srv, artifacts) })
 
 	if os.Getenv(envScreenshots) == "1" {
 		if t.Failed() {

@@ -58,3 +58,87 @@ func checkOverview(t *testing.T, browserCtx context.Context, srv *serveProc, art
 	}
 	noProblems(t, problems, "overview")
 }
+
+// checkManagerActions has the manager go from the approval queue on the
+// home page to the insights, turn one into an action for the staff member
+// and see it on the action's page.
+func checkManagerActions(t *testing.T, browserCtx context.Context, srv *serveProc, artifacts string) {
+	ctx, problems := newTab(t, browserCtx)
+	login(t, ctx, srv, "pr@demo.soroe.local")
+	if home := text(t, ctx, "main"); !strings.Contains(home, "承認待ち") || !strings.Contains(home, "気づき") {
+		t.Errorf("the manager's home lacks the approval queue or the insights: %.300q", home)
+	}
+	must(t, "open the insights", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.home-insights a[href="/insights"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.ins-list`)),
+	))
+	insight := text(t, ctx, ".ins-list .ins-text")
+	shoot(t, ctx, "insights", artifacts)
+	must(t, "make it an action", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.ins-list a.btn[href^="/actions?"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#act-new`)),
+	))
+	if src := text(t, ctx, ".act-source"); !strings.Contains(src, insight) {
+		t.Errorf("the form's source %q, want the insight %q", src, insight)
+	}
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const owner = document.querySelector(".act-form select[name=owner_id]");
+		owner.value = [...owner.options].find(o => o.textContent.includes("現場")).value;
+		document.querySelector(".act-form input[name=due_on]").value = "2026-12-25";
+		return true;
+	})()`))
+	must(t, "fill in the owner and the day", err)
+	must(t, "create the action", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.act-form button[type=submit]`)),
+	))
+	waitLoaded(t, ctx, "/actions/")
+	if f := text(t, ctx, "p.flash"); f != "対応策をつくりました。" {
+		t.Errorf("after creating: %q", f)
+	}
+	if facts := text(t, ctx, ".act-facts"); !strings.Contains(facts, "田中 翔太") || !strings.Contains(facts, "2026-12-25") || !strings.Contains(facts, "気づき") {
+		t.Errorf("the action's facts: %q", facts)
+	}
+	shoot(t, ctx, "action", artifacts)
+	noProblems(t, problems, "manager actions")
+}
+
+// checkStaffResults has the staff member open 「わたしの成果」 from the
+// home page, last month's, the best post's score breakdown, and write a
+// memo from the list.
+func checkStaffResults(t *testing.T, browserCtx context.Context, srv *serveProc, artifacts string) {
+	ctx, problems := newTab(t, browserCtx)
+	login(t, ctx, srv, "staff@demo.soroe.local")
+	must(t, "my week", chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`.home-mine`)),
+		chromedp.Click(chromedp.CSS(`.home-mine a[href^="/results"]`)),
+	))
+	waitLoaded(t, ctx, "/results")
+	must(t, "last month", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.ov-tabs a[href$="period=last_month"]`)),
+	))
+	waitLoaded(t, ctx, "period=last_month")
+	if h1 := text(t, ctx, "h1"); h1 != "わたしの成果" {
+		t.Errorf("h1 %q", h1)
+	}
+	shoot(t, ctx, "my-results", artifacts)
+	must(t, "the best post's breakdown", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`.ef-best a.ef-more`)),
+		chromedp.WaitVisible(chromedp.CSS(`#metrics`)),
+	))
+	if m := text(t, ctx, "#metrics"); !strings.Contains(m, "反応スコア") {
+		t.Errorf("the score breakdown: %.200q", m)
+	}
+	must(t, "back to my results", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/results?period=last_month"),
+		chromedp.WaitVisible(chromedp.CSS(`#ef-posts`)),
+		chromedp.Click(chromedp.CSS(`.ov-post-list a.ef-more[href$="#memo"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#memo textarea[name=memo]`)),
+		chromedp.SendKeys(chromedp.CSS(`#memo textarea[name=memo]`), "写真を明るめにした"),
+		chromedp.Click(chromedp.CSS(`#memo button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#memo .memo-body`)),
+	))
+	if body := text(t, ctx, "#memo .memo-body"); !strings.Contains(body, "写真を明るめにした") {
+		t.Errorf("the memo reads %q", body)
+	}
+	noProblems(t, problems, "staff results")
+}
