@@ -15,16 +15,16 @@ import (
 
 // Point is one value at one time.
 type Point struct {
-	At    time.Time
-	Value float64
+	At    time.Time `json:"at"`
+	Value float64   `json:"value"`
 }
 
 // Series is one line of a chart.
 type Series struct {
-	Name   string
-	Points []Point // sorted by time
+	Name   string  `json:"name"`
+	Points []Point `json:"points"` // sorted by time
 	// Target draws the series dashed and without markers (a target line).
-	Target bool
+	Target bool `json:"target,omitempty"`
 }
 
 // Line is a time-series chart.
@@ -244,9 +244,9 @@ func hash(s string) uint32 {
 
 // Bar is one bar of a bar chart.
 type Bar struct {
-	Label string
-	Value float64
-	Note  string // written after the value, e.g. a rate
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+	Note  string  `json:"note,omitempty"` // written after the value, e.g. a rate
 }
 
 // Bars is a horizontal bar chart (a funnel, a ranking), each bar
