@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/soroe/soroe/chart"
 )
 
 func percent(f float64) string {
@@ -26,6 +28,14 @@ func (c Cell) String() string {
 		return strconv.FormatFloat(*c.N, 'f', 0, 64)
 	}
 	return strconv.FormatFloat(math.Round(*c.N*10)/10, 'f', -1, 64)
+}
+
+// Display writes a cell for people: counts with thousands separators.
+func (c Cell) Display() string {
+	if c.N != nil && !c.Pct && math.Abs(*c.N) >= 1000 {
+		return chart.Thousands(*c.N)
+	}
+	return c.String()
 }
 
 // csvSafe keeps a spreadsheet from reading a text as a formula.
