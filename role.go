@@ -85,6 +85,8 @@ const (
 	ActActionWrite     Action = "action.write"
 	ActActionProgress  Action = "action.progress"
 	ActActionComment   Action = "action.comment"
+	ActReportRead      Action = "report.read"
+	ActReportWrite     Action = "report.write"
 )
 
 // Right is one row of the roles table.
@@ -140,6 +142,8 @@ var Rights = []Right{
 	{ActActionWrite, []Role{RoleOwner, RoleExecutive, RoleManager}, "対応策を作る・担当・期限・内容を変える", "Create actions and change their owner, due day and content"},
 	{ActActionProgress, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "対応策の状況（未着手・進行中・完了・見送り）と結果を書く（現場は自分が担当のもののみ）", "Set an action's status (open, doing, done, dropped) and its outcome (staff: actions they own only)"},
 	{ActActionComment, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "対応策にコメントする", "Comment on actions"},
+	{ActReportRead, []Role{RoleOwner, RoleExecutive, RoleManager, RoleStaff}, "月次・週次レポートを見る・ダウンロードする（HTML・PDF・PPTX・XLSX・CSV）", "Read and download the monthly and weekly reports (HTML, PDF, PPTX, XLSX, CSV)"},
+	{ActReportWrite, []Role{RoleOwner, RoleExecutive, RoleManager}, "レポートを作る、総評（KPT）を書く、期限つきの共有リンクを出す", "Make reports, write their 総評 (KPT), issue expiring share links"},
 }
 
 // RightFor returns the table row of an action.

@@ -61,24 +61,24 @@ func (r *Report) PDF() ([]byte, error) {
 	p.AddPage()
 	p.SetFont(pdfFont, "", 20)
 	p.SetTextColor(20, 20, 20)
-	p.MultiCell(bodyW, 10, r.Title, "", "L", false)
+	para(p, r.Title, 10)
 	p.SetFont(pdfFont, "", 11)
 	p.SetTextColor(80, 80, 80)
-	p.MultiCell(bodyW, 6, r.Org+" · "+r.PeriodText, "", "L", false)
-	p.MultiCell(bodyW, 6, r.Labels.Generated+": "+r.GeneratedAt.In(loc).Format("2006-01-02 15:04")+" ("+r.TimeZone+")", "", "L", false)
+	para(p, r.Org+" · "+r.PeriodText, 6)
+	para(p, r.Labels.Generated+": "+r.GeneratedAt.In(loc).Format("2006-01-02 15:04")+" ("+r.TimeZone+")", 6)
 	p.Ln(6)
 	heading(p, r.Labels.Summary)
 	for _, k := range [][2]string{{r.Labels.Keep, r.Summary.Keep}, {r.Labels.Problem, r.Summary.Problem}, {r.Labels.Try, r.Summary.Try}} {
 		p.SetFont(pdfFont, "", 12)
 		p.SetTextColor(0, 90, 150)
-		p.MultiCell(bodyW, 7, k[0], "", "L", false)
+		para(p, k[0], 7)
 		p.SetFont(pdfFont, "", 10)
 		p.SetTextColor(30, 30, 30)
 		text := k[1]
 		if strings.TrimSpace(text) == "" {
 			text = "—"
 		}
-		p.MultiCell(bodyW, 5.5, text, "", "L", false)
+		para(p, text, 5.5)
 		p.Ln(2)
 	}
 
@@ -88,13 +88,13 @@ func (r *Report) PDF() ([]byte, error) {
 		if s.Lead != "" {
 			p.SetFont(pdfFont, "", 9)
 			p.SetTextColor(90, 90, 90)
-			p.MultiCell(bodyW, 5, s.Lead, "", "L", false)
+			para(p, s.Lead, 5)
 			p.Ln(1)
 		}
 		p.SetTextColor(30, 30, 30)
 		p.SetFont(pdfFont, "", 10)
 		for _, it := range s.Items {
-			p.MultiCell(bodyW, 5.5, "・"+it, "", "L", false)
+			para(p, "・"+it, 5.5)
 		}
 		if s.Chart != nil {
 			p.Ln(3)
@@ -122,8 +122,46 @@ func heading(p *fpdf.Fpdf, text string) {
 	p.SetX(margin + 4)
 	p.SetFont(pdfFont, "", 15)
 	p.SetTextColor(20, 20, 20)
-	p.MultiCell(bodyW-4, 9, text, "", "L", false)
+	para(p, text, 9)
 	p.Ln(1)
+}
+
+// wrap breaks a text into lines of width w: at spaces where it can, else
+// between any two characters (Japanese has no spaces). fpdf's own
+// MultiCell loses a character where it breaks a line without a space.
+func wrap(p *fpdf.Fpdf, text string, w float64) []string {
+	var out []string
+	for _, block := range strings.Split(text, "\n") {
+		line := []rune{}
+		lastSpace := -1
+		for _, r := range block {
+			line = append(line, r)
+			if r == ' ' {
+				lastSpace = len(line) - 1
+			}
+			if p.GetStringWidth(string(line)) <= w {
+				continue
+			}
+			cut := len(line) - 1
+			if lastSpace > 0 && r < 0x2E80 {
+				cut = lastSpace + 1
+			}
+			out = append(out, strings.TrimRight(string(line[:cut]), " "))
+			line = append([]rune{}, line[cut:]...)
+			lastSpace = -1
+		}
+		out = append(out, string(line))
+	}
+	return out
+}
+
+// para writes a text in lines of height h across the body.
+func para(p *fpdf.Fpdf, text string, h float64) {
+	x := p.GetX()
+	for _, l := range wrap(p, text, bodyW-(x-margin)) {
+		p.SetX(x)
+		p.CellFormat(bodyW-(x-margin), h, l, "", 1, "L", false, 0, "")
+	}
 }
 
 // fit cuts a text to one line of width w.
@@ -147,7 +185,7 @@ func table(p *fpdf.Fpdf, t Table) {
 	}
 	p.SetFont(pdfFont, "", 10)
 	p.SetTextColor(60, 60, 60)
-	p.MultiCell(bodyW, 6, t.Name, "", "L", false)
+	para(p, t.Name, 6)
 	size := 8.0
 	if len(t.Head) > 7 {
 		size = 7

@@ -140,6 +140,7 @@ var nav = []struct {
 	{"/team", "nav.team", "users", soroe.ActEffortRead},
 	{"/insights", "nav.insights", "target", soroe.ActMetricsRead},
 	{"/actions", "nav.actions", "check", soroe.ActActionRead},
+	{"/reports", "nav.reports", "file", soroe.ActReportRead},
 	{"/plan", "nav.plan", "calendar", soroe.ActTemplateRead},
 	{"/calendar", "nav.calendar", "calendar", soroe.ActPostRead},
 	{"/metrics/import", "nav.metrics_import", "chart", soroe.ActMetricsImport},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -45,7 +46,6 @@ func ReportPeriod(kind, month string, from, to soroe.Date) (soroe.Period, error)
 	return soroe.Period{}, soroe.Invalid("kind", "unknown_kind")
 }
 
-func num(f float64) *float64 { return &f }
 
 // BuildReport reads a report of a period as it stands now, in lang: the
 // snapshot that is stored and sent.
@@ -306,4 +306,28 @@ func fmtMonth(lang string, d soroe.Date) string {
 		return t.Format("2006年1月")
 	}
 	return t.Format("January 2006")
+}
+
+// StoreReport builds a report of a period in the organization's language
+// and stores it with its 総評 prefilled from the insights; by is the
+// member who asked (0: the schedule, once per period).
+func (s *Server) StoreReport(ctx context.Context, org *soroe.Org, kind string, p soroe.Period, by int64) (*store.StoredReport, error) {
+	l := org.Lang
+	if l == "" {
+		l = soroe.DefaultLang
+	}
+	rep, err := s.BuildReport(ctx, org, kind, p, l)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.Marshal(rep)
+	if err != nil {
+		return nil, err
+	}
+	sr := &store.StoredReport{OrgID: org.ID, Kind: kind, From: p.From, To: p.To, Title: rep.Title, Data: data,
+		Keep: rep.Summary.Keep, Problem: rep.Summary.Problem, Try: rep.Summary.Try, CreatedBy: by}
+	if _, err := s.db.CreateReport(ctx, sr); err != nil {
+		return nil, err
+	}
+	return sr, nil
 }

@@ -72,6 +72,7 @@ func (s *Server) register() error {
 		s.registerEffort(),
 		s.registerActions(),
 		s.registerInsights(),
+		s.registerReports(),
 
 		// API.
 		s.api("GET /api/v1/openapi.json", pub, s.openAPI),

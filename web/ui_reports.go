@@ -1,0 +1,401 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/report"
+	"github.com/soroe/soroe/store"
+)
+
+// Periodic reports (月次レポート・週次レポート): made on demand for a month,
+// a week or any days, stored as snapshots that read the same next year;
+// a manager writes the 総評 (KPT) before they go out; HTML, PDF, PPTX,
+// XLSX and CSV; read-only share links that expire.
+func (s *Server) registerReports() error {
+	read, write := soroe.ActReportRead, soroe.ActReportWrite
+	return errors.Join(
+		s.ui("GET /reports", read, s.reportList),
+		s.ui("POST /reports", write, s.reportCreate),
+		s.ui("GET /reports/{report}", read, s.reportPage),
+		s.ui("GET /reports/{report}/export", read, s.reportExport),
+		s.ui("POST /reports/{report}/summary", write, s.reportSummary),
+		s.ui("POST /reports/{report}/share", write, s.reportShare),
+		s.ui("GET /r/{secret}", soroe.ActPublic, s.sharedReport),
+		s.ui("GET /r/{secret}/export", soroe.ActPublic, s.sharedReportExport),
+		s.api("GET /api/v1/reports", read, s.apiReports),
+		s.api("POST /api/v1/reports", write, s.apiCreateReport),
+		s.api("GET /api/v1/reports/{report}", read, s.apiReport),
+		s.api("PATCH /api/v1/reports/{report}", write, s.apiUpdateReport),
+		s.api("POST /api/v1/reports/{report}/share", write, s.apiShareReport),
+	)
+}
+
+// Share links last 14 days unless asked otherwise, at most 90.
+const (
+	defaultShareDays = 14
+	maxShareDays     = 90
+)
+
+// reportFormats are the downloads, with their content types.
+var reportFormats = map[string]string{
+	"pdf":  "application/pdf",
+	"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"csv":  "text/csv; charset=utf-8",
+	"json": "application/json",
+}
+
+// snapshot reads a stored report's sections with its current 総評.
+func snapshot(sr *store.StoredReport) (*report.Report, error) {
+	var r report.Report
+	if err := json.Unmarshal(sr.Data, &r); err != nil {
+		return nil, err
+	}
+	r.Summary = report.KPT{Keep: sr.Keep, Problem: sr.Problem, Try: sr.Try}
+	return &r, nil
+}
+
+// reportFile writes a report in a format.
+func reportFile(r *report.Report, format string) ([]byte, error) {
+	switch format {
+	case "pdf":
+		return r.PDF()
+	case "pptx":
+		return r.PPTX()
+	case "xlsx":
+		return r.XLSX()
+	case "csv":
+		return r.CSV()
+	case "json":
+		return json.Marshal(r)
+	}
+	return nil, soroe.Invalid("format", "unknown_format")
+}
+
+// reportFileName is the download's name: soroe-report-2026-11-01_2026-11-30.pdf.
+func reportFileName(sr *store.StoredReport, format string) string {
+	return "soroe-report-" + string(sr.From) + "_" + string(sr.To) + "." + format
+}
+
+func (s *Server) writeReportFile(w http.ResponseWriter, r *http.Request, sr *store.StoredReport, format string, api bool) {
+	rep, err := snapshot(sr)
+	var b []byte
+	if err == nil {
+		b, err = reportFile(rep, format)
+	}
+	if err != nil {
+		switch {
+		case api:
+			s.badQuery(w, r, err)
+		case soroe.ErrorCode(err) == soroe.EInvalid:
+			s.errorPage(w, r, http.StatusBadRequest, "reports.bad_format")
+		default:
+			s.serverError(w, r, err)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", reportFormats[format])
+	if format != "json" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+reportFileName(sr, format)+`"`)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
+}
+
+// newReport builds and stores a report of the period a form or body asks
+// for, made by a member.
+func (s *Server) newReport(r *http.Request, kind, month, from, to string) (*store.StoredReport, error) {
+	id := who(r)
+	p, err := ReportPeriod(kind, month, soroe.Date(strings.TrimSpace(from)), soroe.Date(strings.TrimSpace(to)))
+	if err != nil {
+		return nil, err
+	}
+	return s.StoreReport(r.Context(), id.Org, kind, p, id.User.ID)
+}
+
+// ---- Pages ----
+
+type reportListData struct {
+	Reports   []*store.StoredReport
+	LastMonth string     // "2026-11", the form's default
+	ThisWeek  soroe.Date // a day of the week before, the weekly default
+}
+
+func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, status int, formErr error) {
+	id := who(r)
+	list, err := s.db.Reports(r.Context(), id.Org.ID, 100)
+	if s.failed(w, r, err) {
+		return
+	}
+	today := s.today(id.Org)
+	last, _ := soroe.ParsePeriod(soroe.PeriodLastMonth, "", "", today)
+	d := &reportListData{Reports: list, LastMonth: string(last.From)[:7], ThisWeek: today.AddDays(-7)}
+	p := s.newPage(w, r, "reports.title", d)
+	if formErr != nil {
+		s.formError(w, r, "reports", p, formErr)
+		return
+	}
+	p.Form = url.Values{"kind": {report.Monthly}, "month": {d.LastMonth}, "week": {string(d.ThisWeek)}}
+	s.render(w, status, "reports", p)
+}
+
+func (s *Server) reportList(w http.ResponseWriter, r *http.Request) {
+	s.reportListPage(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) reportCreate(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	from := f.Get("from")
+	if f.Get("kind") == report.Weekly {
+		from = f.Get("week")
+	}
+	sr, err := s.newReport(r, f.Get("kind"), f.Get("month"), from, f.Get("to"))
+	if err != nil {
+		s.reportListPage(w, r, 0, err)
+		return
+	}
+	s.flash(r, "reports.created")
+	redirect(w, r, "/reports/"+strconv.FormatInt(sr.ID, 10))
+}
+
+type reportPageData struct {
+	Stored    *store.StoredReport
+	Report    *report.Report
+	Shared    bool      // read through a share link
+	ShareURL  string    // a link just made
+	ShareEnds time.Time // when it stops working
+	Secret    string    // the share link's secret, for its downloads
+	Formats   []string
+}
+
+// Chart draws a section's chart as SVG.
+func (d *reportPageData) Chart(c *report.Chart) template.HTML {
+	if c == nil {
+		return ""
+	}
+	return template.HTML(c.SVG()) //nolint:gosec // the chart escapes its text
+}
+
+func (s *Server) loadReport(r *http.Request) (*store.StoredReport, error) {
+	id, err := pathID(r, "report")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.Report(r.Context(), who(r).Org.ID, id)
+}
+
+func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, sr *store.StoredReport, d *reportPageData, err error) {
+	rep, serr := snapshot(sr)
+	if s.failed(w, r, serr) {
+		return
+	}
+	d.Stored, d.Report, d.Formats = sr, rep, []string{"pdf", "pptx", "xlsx", "csv"}
+	p := s.newPage(w, r, "reports.one", d)
+	if err != nil {
+		s.formError(w, r, "report", p, err)
+		return
+	}
+	p.Form = url.Values{"keep": {sr.Keep}, "problem": {sr.Problem}, "try": {sr.Try}, "days": {strconv.Itoa(defaultShareDays)}}
+	s.render(w, http.StatusOK, "report", p)
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	s.renderReport(w, r, sr, &reportPageData{}, nil)
+}
+
+func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	s.writeReportFile(w, r, sr, r.URL.Query().Get("format"), false)
+}
+
+func (s *Server) reportSummary(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	f := r.PostForm
+	if err := s.db.SetReportSummary(r.Context(), sr.OrgID, sr.ID, f.Get("keep"), f.Get("problem"), f.Get("try")); err != nil {
+		s.renderReport(w, r, sr, &reportPageData{}, err)
+		return
+	}
+	s.flash(r, "reports.summary_saved")
+	redirect(w, r, "/reports/"+strconv.FormatInt(sr.ID, 10)+"#summary")
+}
+
+// shareDays reads the days a share link lasts.
+func shareDays(v string) (int, error) {
+	if strings.TrimSpace(v) == "" {
+		return defaultShareDays, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 || n > maxShareDays {
+		return 0, soroe.Invalid("days", "share_days")
+	}
+	return n, nil
+}
+
+func (s *Server) reportShare(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	days, err := shareDays(r.PostForm.Get("days"))
+	if err != nil {
+		s.renderReport(w, r, sr, &reportPageData{}, err)
+		return
+	}
+	secret, exp, err := s.db.CreateReportShare(r.Context(), sr.OrgID, sr.ID, who(r).User.ID, time.Duration(days)*24*time.Hour)
+	if s.failed(w, r, err) {
+		return
+	}
+	s.renderReport(w, r, sr, &reportPageData{ShareURL: s.absURL(r, "/r/"+secret), ShareEnds: exp}, nil)
+}
+
+func (s *Server) sharedReport(w http.ResponseWriter, r *http.Request) {
+	secret := r.PathValue("secret")
+	sr, exp, err := s.db.ReportByShare(r.Context(), secret)
+	if errors.Is(err, soroe.ErrNotFound) {
+		s.errorPage(w, r, http.StatusNotFound, "reports.share_gone")
+		return
+	}
+	if s.failed(w, r, err) {
+		return
+	}
+	rep, err := snapshot(sr)
+	if s.failed(w, r, err) {
+		return
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	d := &reportPageData{Stored: sr, Report: rep, Shared: true, ShareEnds: exp, Secret: secret, Formats: []string{"pdf", "pptx", "xlsx", "csv"}}
+	s.render(w, http.StatusOK, "report", s.newPage(w, r, "reports.one", d))
+}
+
+func (s *Server) sharedReportExport(w http.ResponseWriter, r *http.Request) {
+	sr, _, err := s.db.ReportByShare(r.Context(), r.PathValue("secret"))
+	if errors.Is(err, soroe.ErrNotFound) {
+		s.errorPage(w, r, http.StatusNotFound, "reports.share_gone")
+		return
+	}
+	if s.failed(w, r, err) {
+		return
+	}
+	w.Header().Set("X-Robots-Tag", "noindex")
+	s.writeReportFile(w, r, sr, r.URL.Query().Get("format"), false)
+}
+
+// ---- API ----
+
+func (s *Server) apiReports(w http.ResponseWriter, r *http.Request) {
+	list, err := s.db.Reports(r.Context(), who(r).Org.ID, 200)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": list})
+}
+
+func (s *Server) apiCreateReport(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Kind  string `json:"kind"`
+		Month string `json:"month"`
+		From  string `json:"from"`
+		To    string `json:"to"`
+	}
+	if !s.decode(w, r, &b) {
+		return
+	}
+	sr, err := s.newReport(r, b.Kind, b.Month, b.From, b.To)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, sr)
+}
+
+func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "json"
+	}
+	s.writeReportFile(w, r, sr, format, true)
+}
+
+func (s *Server) apiUpdateReport(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var b struct {
+		Keep    *string `json:"keep"`
+		Problem *string `json:"problem"`
+		Try     *string `json:"try"`
+	}
+	if !s.decode(w, r, &b) {
+		return
+	}
+	for _, x := range []struct {
+		src *string
+		dst *string
+	}{{b.Keep, &sr.Keep}, {b.Problem, &sr.Problem}, {b.Try, &sr.Try}} {
+		if x.src != nil {
+			*x.dst = *x.src
+		}
+	}
+	if err := s.db.SetReportSummary(r.Context(), sr.OrgID, sr.ID, sr.Keep, sr.Problem, sr.Try); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sr, err = s.db.Report(r.Context(), sr.OrgID, sr.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sr)
+}
+
+func (s *Server) apiShareReport(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var b struct {
+		Days json.Number `json:"days"`
+	}
+	if !s.decode(w, r, &b) {
+		return
+	}
+	days, err := shareDays(b.Days.String())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	secret, exp, err := s.db.CreateReportShare(r.Context(), sr.OrgID, sr.ID, who(r).User.ID, time.Duration(days)*24*time.Hour)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"url": s.absURL(r, "/r/"+secret), "expires_at": exp})
+}
