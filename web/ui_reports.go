@@ -86,6 +86,9 @@ func reportFileName(sr *store.StoredReport, format string) string {
 }
 
 func (s *Server) writeReportFile(w http.ResponseWriter, r *http.Request, sr *store.StoredReport, format string, api bool) {
+	if format == "" && !api {
+		format = "pdf"
+	}
 	rep, err := snapshot(sr)
 	var b []byte
 	if err == nil {

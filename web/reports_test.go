@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/report"
+)
+
+func init() {
+	// Every fixture's org A has a monthly report of November: the
+	// {report} of the role walk.
+	fixtureHooks = append(fixtureHooks, func(t testing.TB, e *env, f *fixture) {
+		p, err := ReportPeriod(report.Monthly, "2026-11", "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr, err := e.srv.StoreReport(context.Background(), f.A, report.Monthly, p, f.Users[soroe.RoleManager].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Wild["report"] = strconv.FormatInt(sr.ID, 10)
+	})
+	walkBodies["POST /api/v1/reports"] = `{"kind":"monthly","month":"2026-10"}`
+	walkBodies["PATCH /api/v1/reports/{report}"] = `{"keep":"Walk"}`
+	walkBodies["POST /api/v1/reports/{report}/share"] = `{"days":7}`
+	walkDomainRefusals["POST /reports"] = true // the walk's form names no kind
+}
+
+func TestReportPeriod(t *testing.T) {
+	for _, c := range []struct {
+		kind, month string
+		from, to    soroe.Date
+		want        soroe.Period
+		field       string
+	}{
+		{kind: "monthly", month: "2026-02", want: soroe.Period{Kind: soroe.PeriodLastMonth, From: "2026-02-01", To: "2026-02-28"}},
+		{kind: "weekly", from: "2026-11-26", want: soroe.Period{Kind: soroe.PeriodCustom, From: "2026-11-23", To: "2026-11-29"}},
+		{kind: "weekly", from: "2026-11-29", want: soroe.Period{Kind: soroe.PeriodCustom, From: "2026-11-23", To: "2026-11-29"}},
+		{kind: "custom", from: "2026-11-03", to: "2026-11-10", want: soroe.Period{Kind: soroe.PeriodCustom, From: "2026-11-03", To: "2026-11-10"}},
+		{kind: "monthly", month: "11/2026", field: "period"},
+		{kind: "weekly", from: "x", field: "from"},
+		{kind: "custom", from: "2026-11-10", to: "2026-11-03", field: "to"},
+		{kind: "yearly", field: "kind"},
+	} {
+		got, err := ReportPeriod(c.kind, c.month, c.from, c.to)
+		if c.field != "" {
+			if e, ok := err.(*soroe.Error); !ok || e.Field != c.field {
+				t.Errorf("%+v: %v, want an error on %s", c, err, c.field)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%+v: %+v %v", c, got, err)
+		}
+	}
+}
+
+// TestReportsFlow: a manager makes November's report, rewrites its 総評,
+// downloads every format, shares it; someone without an account reads it
+// through the link until it expires; the stored report does not change
+// when the numbers do.
+func TestReportsFlow(t *testing.T) {
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		h := newHistorySetup(t, e, f) // a post on 11/23 with score 70, an external post on 11/22
+		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
+		r := mgr.post(t, "/reports", url.Values{"kind": {"monthly"}, "month": {"2026-11"}})
+		wantRedirect(t, r, "/reports/")
+		path := r.Header.Get("Location")
+		r = mgr.get(t, path)
+		want(t, r, http.StatusOK)
+		for _, s := range []string{"月次レポート 2026年11月", "総評", "Keep（続けること）", "SNSごとの数字", "反応のよかった投稿（上位5件）", "新しい採用説明会のお知らせ",
+			"チームの貢献", "気づき", "対応策", "<svg", "?format=pdf", "?format=pptx"} {
+			if !strings.Contains(r.Body, s) {
+				t.Errorf("report page lacks %q", s)
+			}
+		}
+		// The 総評.
+		wantRedirect(t, mgr.post(t, path+"/summary", url.Values{"keep": {"採用の投稿がよく見られた"}, "problem": {"認知が遅れ"}, "try": {"18時に投稿"}}), path)
+		r = mgr.post(t, path+"/summary", url.Values{"keep": {strings.Repeat("長", 2001)}})
+		want(t, r, http.StatusUnprocessableEntity)
+
+		// Every format.
+		for format, check := range map[string]func([]byte) bool{
+			"pdf":  func(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) },
+			"pptx": func(b []byte) bool { return bytes.HasPrefix(b, []byte("PK")) },
+			"csv":  func(b []byte) bool { return strings.Contains(string(b), "採用の投稿がよく見られた") && strings.Contains(string(b), "新しい採用説明会のお知らせ") },
+			"xlsx": func(b []byte) bool {
+				x, err := excelize.OpenReader(bytes.NewReader(b))
+				if err != nil {
+					return false
+				}
+				defer x.Close()
+				v, _ := x.GetCellValue("総評", "B4")
+				return v == "採用の投稿がよく見られた" && len(x.GetSheetList()) > 5
+			},
+		} {
+			r := mgr.get(t, path+"/export?format="+format)
+			want(t, r, http.StatusOK)
+			if r.Header.Get("Content-Type") != reportFormats[format] || !strings.Contains(r.Header.Get("Content-Disposition"), "soroe-report-2026-11-01_2026-11-30."+format) || !check([]byte(r.Body)) {
+				t.Errorf("%s: %v %.80q", format, r.Header, r.Body)
+			}
+		}
+		want(t, mgr.get(t, path+"/export?format=doc"), http.StatusBadRequest)
+
+		// A snapshot: a new score does not change it.
+		high := int64(99)
+		if err := e.db.SetScore(context.Background(), f.A.ID, soroe.Subject{TargetID: h.target.ID}, &high, 1, `{}`); err != nil {
+			t.Fatal(err)
+		}
+		csv := mgr.get(t, path+"/export?format=csv").Body
+		if !strings.Contains(csv, "1,70,Mastodon") || strings.Contains(csv, "1,99,Mastodon") {
+			t.Errorf("the stored report changed with the numbers:\n%s", csv)
+		}
+
+		// Share: someone without an account reads it, and its files.
+		r = mgr.post(t, path+"/share", url.Values{"days": {"7"}})
+		want(t, r, http.StatusOK)
+		m := regexp.MustCompile(`value="(http://[^"]+/r/(rep_[^"]+))"`).FindStringSubmatch(r.Body)
+		if m == nil {
+			t.Fatalf("no share link: %s", r.Body)
+		}
+		anon := e.client()
+		r = anon.get(t, "/r/"+m[2])
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, "採用の投稿がよく見られた") || strings.Contains(r.Body, `action="/reports/`) || r.Header.Get("X-Robots-Tag") != "noindex" {
+			t.Errorf("shared page: %s", r.Body)
+		}
+		want(t, anon.get(t, "/r/"+m[2]+"/export?format=pdf"), http.StatusOK)
+		want(t, anon.get(t, "/r/"+m[2]+"x"), http.StatusNotFound)
+		e.clock.Add(7 * 24 * 3600e9)
+		want(t, anon.get(t, "/r/"+m[2]), http.StatusNotFound)
+		want(t, mgr.post(t, path+"/share", url.Values{"days": {"91"}}), http.StatusUnprocessableEntity)
+
+		// Staff read reports but make none.
+		staff := e.loggedIn(t, f.Users[soroe.RoleStaff])
+		want(t, staff.get(t, path), http.StatusOK)
+		want(t, staff.post(t, "/reports", url.Values{"kind": {"monthly"}, "month": {"2026-11"}}), http.StatusForbidden)
+		want(t, e.loggedIn(t, f.Outsider).get(t, path), http.StatusNotFound)
+	})
+}
+
+func TestReportsAPI(t *testing.T) {
+	apiTest(t, func(t *testing.T, e *env, f *fixture, owner, staff string) {
+		doc := loadOpenAPI(t)
+		r := e.api(t, http.MethodPost, "/api/v1/reports", owner, map[string]any{"kind": "weekly", "from": "2026-11-18"})
+		want(t, r, http.StatusCreated)
+		doc.checkResponse(t, "POST /api/v1/reports", r)
+		j := r.json(t)
+		if j["from"] != "2026-11-16" || j["to"] != "2026-11-22" || j["kind"] != "weekly" {
+			t.Errorf("weekly %v", j)
+		}
+		path := fmt.Sprintf("/api/v1/reports/%d", int64(j["id"].(float64)))
+		r = e.api(t, http.MethodPatch, path, owner, map[string]any{"try": "ハッシュタグを減らす"})
+		want(t, r, http.StatusOK)
+		doc.checkResponse(t, "PATCH /api/v1/reports/{report}", r)
+		r = e.api(t, http.MethodGet, path, staff, nil)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, `"try":"ハッシュタグを減らす"`) || !strings.Contains(r.Body, `"sections":[`) {
+			t.Errorf("json: %.300s", r.Body)
+		}
+		r = e.api(t, http.MethodGet, path+"?format=pdf", staff, nil)
+		if r.Status != http.StatusOK || !strings.HasPrefix(r.Body, "%PDF-") {
+			t.Errorf("pdf: %s", r)
+		}
+		r = e.api(t, http.MethodGet, path+"?format=doc", staff, nil)
+		if p := r.problem(t, http.StatusBadRequest, "bad_query"); p["field"] != "format" {
+			t.Errorf("format: %v", p)
+		}
+		r = e.api(t, http.MethodPost, path+"/share", owner, map[string]any{"days": 3})
+		want(t, r, http.StatusCreated)
+		doc.checkResponse(t, "POST /api/v1/reports/{report}/share", r)
+		if u, _ := r.json(t)["url"].(string); !strings.Contains(u, "/r/rep_") {
+			t.Errorf("share %s", r.Body)
+		}
+		r = e.api(t, http.MethodGet, "/api/v1/reports", staff, nil)
+		want(t, r, http.StatusOK)
+		doc.checkResponse(t, "GET /api/v1/reports", r)
+		if n := len(r.json(t)["reports"].([]any)); n != 2 { // the fixture's and this one
+			t.Errorf("%d reports", n)
+		}
+		r = e.api(t, http.MethodPost, "/api/v1/reports", staff, map[string]any{"kind": "monthly", "month": "2026-11"})
+		r.problem(t, http.StatusForbidden, "forbidden")
+		r = e.api(t, http.MethodPost, "/api/v1/reports", owner, map[string]any{"kind": "monthly", "month": "Nov"})
+		if p := r.problem(t, http.StatusUnprocessableEntity, soroe.EInvalid); p["field"] != "period" {
+			t.Errorf("bad month %v", p)
+		}
+	})
+}
