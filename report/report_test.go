@@ -164,3 +164,19 @@ func TestPPTX(t *testing.T) {
 		t.Error("content types lack the slides")
 	}
 }
+
+func TestHTML(t *testing.T) {
+	b, err := sample().HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{`<html lang="ja">`, "<title>揃え工務店 月次レポート 2026年11月</title>", "2026-12-01 09:00 (Asia/Tokyo)", "<svg", "12,400", "=cmd", "Keep（続けること）"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "<script") {
+		t.Error("a script in the report")
+	}
+}
