@@ -56,6 +56,36 @@ func checkOverview(t *testing.T, browserCtx context.Context, srv *serveProc, art
 	if h1 := text(t, ctx, "h1"); !strings.Contains(h1, title) {
 		t.Errorf("goal page %q, want %q", h1, title)
 	}
+	// The latest monthly report (the demo has two), then a share link that
+	// someone without an account opens.
+	must(t, "open the reports", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/reports"),
+		chromedp.WaitVisible(chromedp.CSS(`.act-list a.act-title`)),
+		chromedp.Click(chromedp.CSS(`.act-list a.act-title`)),
+	))
+	waitLoaded(t, ctx, "/reports/")
+	if h1 := text(t, ctx, "h1"); !strings.Contains(h1, "月次レポート") {
+		t.Errorf("report h1 %q", h1)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".rep-section").length`)); err != nil || n < 8 {
+		t.Errorf("%d report sections (%v)", n, err)
+	}
+	shoot(t, ctx, "report", artifacts)
+	must(t, "share it", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/share"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#share-url`)),
+	))
+	link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#share-url").value`))
+	must(t, "read the share link", err)
+	guest, guestProblems := newTab(t, browserCtx)
+	must(t, "open the share link", chromedp.Do(guest,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`.rep-section`)),
+	))
+	if note := text(t, guest, ".hint"); !strings.Contains(note, "共有リンクで表示しています") {
+		t.Errorf("shared page note %q", note)
+	}
+	noProblems(t, guestProblems, "shared report")
 	noProblems(t, problems, "overview")
 }
 
@@ -99,6 +129,22 @@ func checkManagerActions(t *testing.T, browserCtx context.Context, srv *servePro
 		t.Errorf("the action's facts: %q", facts)
 	}
 	shoot(t, ctx, "action", artifacts)
+	// The 総評 of the latest report, written before it goes out.
+	must(t, "open the latest report", chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/reports"),
+		chromedp.WaitVisible(chromedp.CSS(`.act-list a.act-title`)),
+		chromedp.Click(chromedp.CSS(`.act-list a.act-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`#summary textarea[name=keep]`)),
+	))
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.querySelector("#summary textarea[name=keep]").value = "採用の投稿は18時がよく見られた", true)`))
+	must(t, "write Keep", err)
+	must(t, "save the 総評", chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#summary button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash`)),
+	))
+	if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#summary textarea[name=keep]").value`)); err != nil || v != "採用の投稿は18時がよく見られた" {
+		t.Errorf("Keep after saving %q (%v)", v, err)
+	}
 	noProblems(t, problems, "manager actions")
 }
 

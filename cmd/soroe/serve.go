@@ -17,6 +17,8 @@ import (
 	"github.com/soroe/soroe/generate"
 	"github.com/soroe/soroe/jobs"
 	"github.com/soroe/soroe/material"
+	"github.com/soroe/soroe/measure"
+	"github.com/soroe/soroe/report"
 	"github.com/soroe/soroe/secretbox"
 	"github.com/soroe/soroe/store"
 	"github.com/soroe/soroe/web"
@@ -173,6 +175,11 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.demo {
+		if err := seedDemoResults(ctx, db, srv, demoOrg); err != nil {
+			return err
+		}
+	}
 	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -251,4 +258,46 @@ func (a *app) where() string {
 		return abs + "/" + a.dataDir
 	}
 	return a.dataDir
+}
+
+// seedDemoResults gives the demo its actions and its two past monthly
+// reports (made as the schedule makes them), once.
+func seedDemoResults(ctx context.Context, db *store.DB, srv *web.Server, orgID int64) error {
+	if orgID == 0 {
+		return nil
+	}
+	if err := demo.SeedActions(ctx, db, orgID); err != nil {
+		return err
+	}
+	if have, err := db.Reports(ctx, orgID, 1); err != nil || len(have) > 0 {
+		return err
+	}
+	// The reports read the scores: give the seeded posts theirs first (the
+	// scoring job would, a moment later).
+	for range 20 {
+		n, err := measure.ScoreDue(ctx, db, db.Now(), 500)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	org, err := db.Org(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	now := db.Now().In(org.Location())
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for i := 2; i >= 1; i-- {
+		month := first.AddDate(0, -i, 0).Format("2006-01")
+		p, err := web.ReportPeriod(report.Monthly, month, "", "")
+		if err != nil {
+			return err
+		}
+		if _, err := srv.StoreReport(ctx, org, report.Monthly, p, 0); err != nil {
+			return err
+		}
+	}
+	return nil
 }
