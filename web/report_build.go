@@ -46,7 +46,6 @@ func ReportPeriod(kind, month string, from, to soroe.Date) (soroe.Period, error)
 	return soroe.Period{}, soroe.Invalid("kind", "unknown_kind")
 }
 
-
 // BuildReport reads a report of a period as it stands now, in lang: the
 // snapshot that is stored and sent.
 func (s *Server) BuildReport(ctx context.Context, org *soroe.Org, kind string, p soroe.Period, l string) (*report.Report, error) {
@@ -74,7 +73,7 @@ func (s *Server) BuildReport(ctx context.Context, org *soroe.Org, kind string, p
 			sec.Items = append(sec.Items, t("report.kpi_line", "KPI", k.Name, "Actual", k.Actual, "Target", k.Target, "Status", k.StatusText, "Pace", orDash(k.Pace)))
 		}
 		f := g.Funnel
-		ft := report.Table{Name: t("report.funnel_of", "Goal", g.Title), Head: []string{t("overview.col.exposure"), t("overview.funnel.clicks."+f.ClicksSource),
+		ft := report.Table{Name: t("report.funnel_of", "Goal", g.Title), Head: []string{t("overview.col.exposure"), t("overview.funnel.clicks." + f.ClicksSource),
 			t("overview.col.click_rate"), t("overview.col.conversions"), t("overview.col.conversion_rate")},
 			Rows: [][]report.Cell{{report.Num(float64(f.Exposure)), report.Num(float64(f.Clicks)), report.Rate(f.ClickRate), report.Num(float64(f.Conversions)), report.Rate(f.ConversionRate)}}}
 		sec.Tables = []report.Table{kt, ft}

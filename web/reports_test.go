@@ -95,7 +95,9 @@ func TestReportsFlow(t *testing.T) {
 		for format, check := range map[string]func([]byte) bool{
 			"pdf":  func(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) },
 			"pptx": func(b []byte) bool { return bytes.HasPrefix(b, []byte("PK")) },
-			"csv":  func(b []byte) bool { return strings.Contains(string(b), "採用の投稿がよく見られた") && strings.Contains(string(b), "新しい採用説明会のお知らせ") },
+			"csv": func(b []byte) bool {
+				return strings.Contains(string(b), "採用の投稿がよく見られた") && strings.Contains(string(b), "新しい採用説明会のお知らせ")
+			},
 			"xlsx": func(b []byte) bool {
 				x, err := excelize.OpenReader(bytes.NewReader(b))
 				if err != nil {
