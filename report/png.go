@@ -37,17 +37,21 @@ func hexColor(h string) color.RGBA {
 	return color.RGBA{uint8(r), uint8(g), uint8(b), 255}
 }
 
-// canvas draws antialiased shapes and text on an image.
+// canvas draws antialiased shapes and text on an image. Shapes gather in
+// one path until paint fills them in a colour: rasterizing costs the
+// image's area, so one pass per colour, not per shape.
 type canvas struct {
 	img *image.RGBA
 	f   font.Face
+	r   *vector.Rasterizer
 }
 
-func (c *canvas) fill(r *vector.Rasterizer, col color.RGBA) {
-	r.Draw(c.img, c.img.Bounds(), image.NewUniform(col), image.Point{})
+func (c *canvas) paint(col color.RGBA) {
+	c.r.Draw(c.img, c.img.Bounds(), image.NewUniform(col), image.Point{})
+	c.r.Reset(c.img.Bounds().Dx(), c.img.Bounds().Dy())
 }
 
-func (c *canvas) line(x0, y0, x1, y1, w float64, col color.RGBA, dash []float64) {
+func (c *canvas) line(x0, y0, x1, y1, w float64, dash []float64) {
 	dx, dy := x1-x0, y1-y0
 	l := math.Hypot(dx, dy)
 	if l == 0 {
@@ -57,13 +61,12 @@ func (c *canvas) line(x0, y0, x1, y1, w float64, col color.RGBA, dash []float64)
 	seg := func(a, b float64) {
 		ax, ay, bx, by := x0+ux*a, y0+uy*a, x0+ux*b, y0+uy*b
 		nx, ny := -uy*w/2, ux*w/2
-		r := vector.NewRasterizer(c.img.Bounds().Dx(), c.img.Bounds().Dy())
+		r := c.r
 		r.MoveTo(float32(ax+nx), float32(ay+ny))
 		r.LineTo(float32(bx+nx), float32(by+ny))
 		r.LineTo(float32(bx-nx), float32(by-ny))
 		r.LineTo(float32(ax-nx), float32(ay-ny))
 		r.ClosePath()
-		c.fill(r, col)
 	}
 	if len(dash) == 0 {
 		seg(0, l)
@@ -78,21 +81,20 @@ func (c *canvas) line(x0, y0, x1, y1, w float64, col color.RGBA, dash []float64)
 	}
 }
 
-func (c *canvas) rect(x, y, w, h float64, col color.RGBA) {
+func (c *canvas) rect(x, y, w, h float64) {
 	if w <= 0 || h <= 0 {
 		return
 	}
-	r := vector.NewRasterizer(c.img.Bounds().Dx(), c.img.Bounds().Dy())
+	r := c.r
 	r.MoveTo(float32(x), float32(y))
 	r.LineTo(float32(x+w), float32(y))
 	r.LineTo(float32(x+w), float32(y+h))
 	r.LineTo(float32(x), float32(y+h))
 	r.ClosePath()
-	c.fill(r, col)
 }
 
-func (c *canvas) dot(x, y, rad float64, col color.RGBA) {
-	r := vector.NewRasterizer(c.img.Bounds().Dx(), c.img.Bounds().Dy())
+func (c *canvas) dot(x, y, rad float64) {
+	r := c.r
 	for i := 0; i <= 16; i++ {
 		a := 2 * math.Pi * float64(i) / 16
 		px, py := float32(x+rad*math.Cos(a)), float32(y+rad*math.Sin(a))
@@ -103,7 +105,6 @@ func (c *canvas) dot(x, y, rad float64, col color.RGBA) {
 		}
 	}
 	r.ClosePath()
-	c.fill(r, col)
 }
 
 func (c *canvas) width(s string) float64 { return float64(font.MeasureString(c.f, s)) / 64 }
@@ -131,7 +132,7 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 	defer f.Close()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	cv := &canvas{img: img, f: f}
+	cv := &canvas{img: img, f: f, r: vector.NewRasterizer(w, h)}
 	format := chart.Thousands
 	if c.Percent {
 		format = percent
@@ -153,7 +154,8 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 			if top > 0 && b.Value > 0 {
 				bw = math.Max(room*b.Value/top, 2)
 			}
-			cv.rect(label, y+row*0.15, bw, row*0.7, hexColor(chart.Palette[i%len(chart.Palette)]))
+			cv.rect(label, y+row*0.15, bw, row*0.7)
+			cv.paint(hexColor(chart.Palette[i%len(chart.Palette)]))
 			v := format(b.Value)
 			if b.Note != "" {
 				v += "  " + b.Note
@@ -195,9 +197,10 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 	X := func(t time.Time) float64 { return padL + pw*float64(t.Sub(t0))/float64(span) }
 	Y := func(v float64) float64 { return padT + ph*(1-(v-lo)/(hi-lo)) }
 	for _, tv := range ticks {
-		cv.line(padL, Y(tv), float64(w)-padR, Y(tv), 1, grid, nil)
+		cv.line(padL, Y(tv), float64(w)-padR, Y(tv), 1, nil)
 		cv.text(format(tv), padL-6, Y(tv)+fs/3, 2, grey)
 	}
+	cv.paint(grid)
 	for i := range 6 {
 		t := t0.Add(time.Duration(float64(span) * float64(i) / 5))
 		cv.text(t.Format("1/2"), X(t), float64(h)-padB+fs*1.3, 1, grey)
@@ -210,14 +213,16 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 			col, dash = hexColor("#888888"), []float64{8, 8}
 		}
 		for j := 1; j < len(s.Points); j++ {
-			cv.line(X(s.Points[j-1].At), Y(s.Points[j-1].Value), X(s.Points[j].At), Y(s.Points[j].Value), fs/5, col, dash)
+			cv.line(X(s.Points[j-1].At), Y(s.Points[j-1].Value), X(s.Points[j].At), Y(s.Points[j].Value), fs/5, dash)
 		}
+		cv.paint(col) // dots and lines wind opposite ways: a pass each
 		if !s.Target {
 			for _, p := range s.Points {
-				cv.dot(X(p.At), Y(p.Value), fs/4, col)
+				cv.dot(X(p.At), Y(p.Value), fs/4)
 			}
 		}
-		cv.rect(lx, fs*0.6, fs*0.8, fs*0.8, col)
+		cv.rect(lx, fs*0.6, fs*0.8, fs*0.8)
+		cv.paint(col)
 		cv.text(s.Name, lx+fs*1.1, fs*1.3, 0, ink)
 		lx += fs*2 + cv.width(s.Name)
 	}

@@ -115,12 +115,59 @@ func (db *DB) Published(ctx context.Context, orgID int64, from, to time.Time) (*
 		WHERE org_id = $1 AND published_at >= $2 AND published_at < $3 GROUP BY account_id`); err != nil {
 		return nil, err
 	}
-	if err := count(out.ByTemplate, `SELECT template_id, COUNT(*) FROM (
-			SELECT p.template_id, MIN(t.sent_at) AS first FROM post_targets t JOIN posts p ON p.id = t.post_id
-			WHERE t.org_id = $1 AND t.state = 'sent' AND t.sent_at < $3 AND p.template_id IS NOT NULL
-			GROUP BY p.id, p.template_id) x
-		WHERE first >= $2 GROUP BY template_id`); err != nil {
+	// A post counts in the window its first target went out in: targets
+	// sent in the window whose post had none sent before it.
+	if err := count(out.ByTemplate, `SELECT p.template_id, COUNT(DISTINCT p.id) FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE t.org_id = $1 AND t.state = 'sent' AND t.sent_at >= $2 AND t.sent_at < $3 AND p.template_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM post_targets o WHERE o.post_id = t.post_id AND o.state = 'sent' AND o.sent_at < $2)
+		GROUP BY p.template_id`); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// ScoredPost is a post of the history with its score, for the best and
+// weakest of a period.
+type ScoredPost struct {
+	External    bool
+	ID          int64 // the post's ID, or the external post's
+	AccountID   int64
+	Network     string
+	TemplateID  int64
+	AuthorID    int64
+	Text        string
+	PublishedAt time.Time
+	Score       int64
+	Exposure    *int64
+	Engagement  *int64
+}
+
+// TopScored returns up to n posts published on the days from..to with a
+// score, the best first (or the weakest, with weakest); it walks the score
+// index, not the period's posts.
+func (db *DB) TopScored(ctx context.Context, orgID int64, from, to string, n int, weakest bool) ([]*ScoredPost, error) {
+	order := "DESC"
+	if weakest {
+		order = "ASC"
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT l.external_id IS NOT NULL, COALESCE(l.post_id, l.external_id, 0), l.account_id, l.network, l.template_id, l.author_id,
+			COALESCE(t.text, e.text, ''), l.published_at, l.score, l.exposure, l.engagement
+		FROM metric_latest l LEFT JOIN post_targets t ON t.id = l.target_id LEFT JOIN external_posts e ON e.id = l.external_id
+		WHERE l.org_id = $1 AND l.score IS NOT NULL AND l.day >= $2 AND l.day <= $3
+		ORDER BY l.score `+order+`, l.id LIMIT $4`, orgID, from, to, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ScoredPost
+	for rows.Next() {
+		var p ScoredPost
+		var at sqlTime
+		if err := rows.Scan(&p.External, &p.ID, &p.AccountID, &p.Network, &p.TemplateID, &p.AuthorID, &p.Text, &at, &p.Score, &p.Exposure, &p.Engagement); err != nil {
+			return nil, err
+		}
+		p.PublishedAt = at.t
+		out = append(out, &p)
+	}
+	return out, rows.Err()
 }

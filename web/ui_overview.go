@@ -358,22 +358,36 @@ func (s *Server) buildOverview(ctx context.Context, l string, org *soroe.Org, p 
 }
 
 // scoredPosts lists up to n of the period's scored posts, best first (or
-// weakest first).
+// weakest first), with their 工夫メモ.
 func (s *Server) scoredPosts(ctx context.Context, orgID int64, names *historyNames, p soroe.Period, weakest bool, n int) ([]*ovPost, error) {
-	zero := int64(0)
-	posts, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: orgID, FromDay: p.From, ToDay: p.To, Sort: "score", Asc: weakest,
-		MinScore: &zero, Limit: n})
+	top, err := s.db.TopScored(ctx, orgID, string(p.From), string(p.To), n, weakest)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.historyRows(ctx, orgID, names, posts, "")
+	var ids []int64
+	for _, t := range top {
+		if !t.External {
+			ids = append(ids, t.ID)
+		}
+	}
+	memos, err := s.db.PostMemos(ctx, orgID, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := []*ovPost{}
-	for _, r := range rows {
-		out = append(out, &ovPost{ID: r.ID, External: r.External, Network: r.Network, Account: r.Account, Author: r.Author, Template: r.Template,
-			Text: r.Text, PublishedAt: r.PublishedAt, Score: r.Score, Exposure: r.Exposure, Engagement: r.Engagement, Memo: r.Memo, Href: r.Href})
+	for _, t := range top {
+		score := t.Score
+		op := &ovPost{ID: t.ID, External: t.External, Network: soroe.Network(t.Network), Account: names.account(t.AccountID), Author: names.author(ctx, s, t.AuthorID),
+			Template: names.template(t.TemplateID), Text: t.Text, PublishedAt: t.PublishedAt, Score: &score, Exposure: t.Exposure, Engagement: t.Engagement}
+		if t.External {
+			op.Href = "/history/external/" + strconv.FormatInt(t.ID, 10)
+		} else {
+			op.Href = "/posts/" + strconv.FormatInt(t.ID, 10)
+			if m := memos[t.ID]; m != nil {
+				op.Memo = m.Body
+			}
+		}
+		out = append(out, op)
 	}
 	return out, nil
 }
