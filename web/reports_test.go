@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/report"
 )
 
@@ -35,6 +36,9 @@ func init() {
 	walkBodies["PATCH /api/v1/reports/{report}"] = `{"keep":"Walk"}`
 	walkBodies["POST /api/v1/reports/{report}/share"] = `{"days":7}`
 	walkDomainRefusals["POST /reports"] = true // the walk's form names no kind
+	// The walk's server sends nothing (no DeliverReport): a 409.
+	walkDomainRefusals["POST /reports/{report}/send"] = true
+	walkDomainRefusals["POST /api/v1/reports/{report}/send"] = true
 }
 
 func TestReportPeriod(t *testing.T) {
@@ -197,6 +201,54 @@ func TestReportsAPI(t *testing.T) {
 		r = e.api(t, http.MethodPost, "/api/v1/reports", owner, map[string]any{"kind": "monthly", "month": "Nov"})
 		if p := r.problem(t, http.StatusUnprocessableEntity, soroe.EInvalid); p["field"] != "period" {
 			t.Errorf("bad month %v", p)
+		}
+	})
+}
+
+// TestReportSend: sending queues the report's title, 総評 and link for
+// the destinations that take reports, and records when it went out; with
+// none, or with sending off, the manager is told why.
+func TestReportSend(t *testing.T) {
+	var sent []deliver.Message
+	var keys []string
+	destinations := 2
+	uiTest(t, func(t *testing.T, e *env) {
+		f := e.fixture(t)
+		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
+		path := "/reports/" + f.Wild["report"]
+		wantRedirect(t, mgr.post(t, path+"/summary", url.Values{"keep": {"採用の投稿が好調"}}), path)
+		r := mgr.post(t, path+"/send", nil)
+		want(t, r, http.StatusOK)
+		if !strings.Contains(r.Body, "2か所の通知先に送りました") || !strings.Contains(r.Body, "送信済み") {
+			t.Errorf("after sending: %s", r.Body)
+		}
+		if len(sent) != 1 || sent[0].Event != soroe.EventReport || !strings.Contains(sent[0].Title, "月次レポート 2026年11月") ||
+			!strings.Contains(sent[0].Summary, "採用の投稿が好調") || !strings.HasSuffix(sent[0].Link, path) || !strings.HasPrefix(keys[0], "report-"+f.Wild["report"]+"-") {
+			t.Errorf("message %+v %q", sent, keys)
+		}
+		id, _ := strconv.ParseInt(f.Wild["report"], 10, 64)
+		if sr, err := e.db.Report(context.Background(), f.A.ID, id); err != nil || sr.SentAt == nil || sr.SentBy != f.Users[soroe.RoleManager].ID {
+			t.Errorf("stored %+v %v", sr, err)
+		}
+		destinations = 0
+		r = mgr.post(t, path+"/send", nil)
+		want(t, r, http.StatusConflict)
+		if !strings.Contains(r.Body, "「レポート」を受け取る通知先がありません") {
+			t.Errorf("no destination: %s", r.Body)
+		}
+		tok := e.token(t, f.A, f.Users[soroe.RoleExecutive])
+		r = e.api(t, http.MethodPost, "/api/v1/reports/"+f.Wild["report"]+"/send", tok, nil)
+		r.problem(t, http.StatusConflict, soroe.EConflict)
+		destinations = 3
+		r = e.api(t, http.MethodPost, "/api/v1/reports/"+f.Wild["report"]+"/send", tok, nil)
+		want(t, r, http.StatusAccepted)
+		loadOpenAPI(t).checkResponse(t, "POST /api/v1/reports/{report}/send", r)
+	}, func(c *Config) {
+		c.DeliverReport = func(ctx context.Context, key string, m deliver.Message) (int, error) {
+			if destinations > 0 {
+				sent, keys = append(sent, m), append(keys, key)
+			}
+			return destinations, nil
 		}
 	})
 }

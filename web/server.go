@@ -54,6 +54,11 @@ type Config struct {
 	// enqueues a River job); nil: the refresh button answers that pulls
 	// are off on this instance.
 	RefreshMetrics func(ctx context.Context, orgID, postID int64) error
+	// DeliverReport queues a report's message for the organization's
+	// webhooks that want reports (serve: jobs.Deliver, retried River jobs)
+	// and says how many; key makes a second call with it queue nothing.
+	// nil: sending is off on this instance.
+	DeliverReport func(ctx context.Context, key string, m deliver.Message) (int, error)
 	// Fetch is how web pages are fetched as material (the SSRF guard's
 	// settings); the zero value refuses private addresses.
 	Fetch material.FetchOptions

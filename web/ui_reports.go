@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/soroe/soroe"
+	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/report"
 	"github.com/soroe/soroe/store"
 )
@@ -28,6 +30,7 @@ func (s *Server) registerReports() error {
 		s.ui("GET /reports/{report}/export", read, s.reportExport),
 		s.ui("POST /reports/{report}/summary", write, s.reportSummary),
 		s.ui("POST /reports/{report}/share", write, s.reportShare),
+		s.ui("POST /reports/{report}/send", write, s.reportSend),
 		s.ui("GET /r/{secret}", soroe.ActPublic, s.sharedReport),
 		s.ui("GET /r/{secret}/export", soroe.ActPublic, s.sharedReportExport),
 		s.api("GET /api/v1/reports", read, s.apiReports),
@@ -35,6 +38,7 @@ func (s *Server) registerReports() error {
 		s.api("GET /api/v1/reports/{report}", read, s.apiReport),
 		s.api("PATCH /api/v1/reports/{report}", write, s.apiUpdateReport),
 		s.api("POST /api/v1/reports/{report}/share", write, s.apiShareReport),
+		s.api("POST /api/v1/reports/{report}/send", write, s.apiSendReport),
 	)
 }
 
@@ -176,6 +180,7 @@ type reportPageData struct {
 	ShareURL  string    // a link just made
 	ShareEnds time.Time // when it stops working
 	Secret    string    // the share link's secret, for its downloads
+	Sent      int       // webhooks the report was just queued for
 	Formats   []string
 }
 
@@ -401,4 +406,75 @@ func (s *Server) apiShareReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"url": s.absURL(r, "/r/"+secret), "expires_at": exp})
+}
+
+var errNoDelivery = &soroe.Error{Code: soroe.EConflict, Field: "send", Message: "report_no_delivery"}
+
+// sendReport queues a report for the organization's webhooks that want
+// reports (Slack, Teams, signed webhooks: retried, failures shown on the
+// notification settings) and records that it went out.
+func (s *Server) sendReport(r *http.Request, sr *store.StoredReport) (int, error) {
+	if s.cfg.DeliverReport == nil {
+		return 0, &soroe.Error{Code: soroe.EConflict, Field: "send", Message: "report_sending_off"}
+	}
+	rep, err := snapshot(sr)
+	if err != nil {
+		return 0, err
+	}
+	id := who(r)
+	l := rep.Lang
+	summary := []string{}
+	for _, k := range [][2]string{{rep.Labels.Keep, rep.Summary.Keep}, {rep.Labels.Problem, rep.Summary.Problem}, {rep.Labels.Try, rep.Summary.Try}} {
+		if strings.TrimSpace(k[1]) != "" {
+			summary = append(summary, k[0]+": "+clip(strings.Join(strings.Fields(k[1]), " "), 200))
+		}
+	}
+	m := deliver.Message{Event: soroe.EventReport, OrgID: sr.OrgID, At: s.now(), Title: rep.Title, Summary: strings.Join(summary, "\n"),
+		Link: s.absURL(r, "/reports/"+strconv.FormatInt(sr.ID, 10)), LinkText: s.cat.T(l, "reports.open_in_soroe"),
+		Fields: []deliver.Field{{Name: s.cat.T(l, "reports.field.period"), Value: rep.PeriodText}, {Name: s.cat.T(l, "reports.sent_by"), Value: id.User.Name}}}
+	n, err := s.cfg.DeliverReport(r.Context(), fmt.Sprintf("report-%d-%d", sr.ID, s.now().Unix()), m)
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, errNoDelivery
+	}
+	return n, s.db.MarkReportSent(r.Context(), sr.OrgID, sr.ID, id.User.ID)
+}
+
+func (s *Server) reportSend(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if s.failed(w, r, err) {
+		return
+	}
+	n, err := s.sendReport(r, sr)
+	if err != nil {
+		s.renderReport(w, r, sr, &reportPageData{}, err)
+		return
+	}
+	sr, err = s.db.Report(r.Context(), sr.OrgID, sr.ID)
+	if s.failed(w, r, err) {
+		return
+	}
+	s.renderReport(w, r, sr, &reportPageData{Sent: n}, nil)
+}
+
+func (s *Server) apiSendReport(w http.ResponseWriter, r *http.Request) {
+	sr, err := s.loadReport(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if r.ContentLength != 0 {
+		var b struct{}
+		if !s.decode(w, r, &b) {
+			return
+		}
+	}
+	n, err := s.sendReport(r, sr)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"webhooks": n})
 }
