@@ -172,7 +172,9 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	}
 	srv, err := web.New(web.Config{Store: db, BaseURL: strings.TrimRight(o.baseURL, "/"), TrustProxy: o.trustProxy, Logger: log, Clock: a.clock, Demo: o.demo,
 		TLSCert: o.tlsCert, TLSKey: o.tlsKey, Generator: gen, ProcessMaterial: runner.ProcessMaterial, RefreshMetrics: runner.RefreshMetrics,
-		DeliverReport: func(ctx context.Context, key string, m deliver.Message) (int, error) { return jobs.Deliver(ctx, db, runner.Client(), key, m) }, Fetch: material.FetchOptionsFromEnv(), Secrets: box})
+		DeliverReport: func(ctx context.Context, key string, m deliver.Message) (int, error) {
+			return jobs.Deliver(ctx, db, runner.Client(), key, m)
+		}, Fetch: material.FetchOptionsFromEnv(), Secrets: box})
 	if err != nil {
 		return err
 	}
