@@ -55,6 +55,8 @@ type Config struct {
 	Metrics MetricsConfig
 	// Notify turns delivery to webhooks on (see NotifyConfig).
 	Notify *NotifyConfig
+	// Reports turns scheduled reports on (see ReportsConfig).
+	Reports *ReportsConfig
 }
 
 const (
@@ -98,6 +100,7 @@ type Runner struct {
 	accounts  *AccountsConfig
 	metrics   MetricsConfig
 	notify    *NotifyConfig
+	reports   *ReportsConfig
 }
 
 // New returns a runner for db, whose River schema must be migrated (see
@@ -106,7 +109,7 @@ func New(db *store.DB, cfg Config) (*Runner, error) {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.CleanUpEvery = cmp.Or(cfg.CleanUpEvery, defaultCleanUpEvery)
 	cfg.MaxWorkers = cmp.Or(cfg.MaxWorkers, defaultMaxWorkers)
-	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, metrics: cfg.Metrics, notify: cfg.Notify}
+	r := &Runner{db: db, log: cfg.Logger, materials: cfg.Materials, publish: cfg.Publish, accounts: cfg.Accounts, metrics: cfg.Metrics, notify: cfg.Notify, reports: cfg.Reports}
 
 	rc := &river.Config{
 		Logger:            slog.New(quietHandler{cfg.Logger.Handler()}).With("component", "river"),
@@ -146,6 +149,9 @@ func (r *Runner) workers() *river.Workers {
 	addAccountWorkers(w, r)
 	addMetricsWorkers(w, r)
 	addNotifyWorkers(w, r)
+	if r.reports != nil {
+		river.AddWorker(w, &reportsWorker{db: r.db, c: r.reports, log: r.log})
+	}
 	// Future workers (publish, metric pull, reports) are registered here;
 	// their schedules, if periodic, go in periodicJobs.
 	return w
@@ -155,7 +161,7 @@ func (r *Runner) workers() *river.Workers {
 func periodicJobs(cfg Config) []*river.PeriodicJob {
 	return append([]*river.PeriodicJob{
 		cleanUpJob(cfg.CleanUpEvery),
-	}, slices.Concat(publishJobs(cfg.Publish), accountJobs(cfg.Accounts), metricsJobs(cfg.Metrics), notifyJobs(cfg.Notify))...)
+	}, slices.Concat(publishJobs(cfg.Publish), accountJobs(cfg.Accounts), metricsJobs(cfg.Metrics), notifyJobs(cfg.Notify), reportJobs(cfg.Reports))...)
 }
 
 // Client is the River client, for inserting and inspecting jobs.

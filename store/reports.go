@@ -160,3 +160,58 @@ func (db *DB) ReportByShare(ctx context.Context, secret string) (*StoredReport, 
 	r, err := db.Report(ctx, orgID, reportID)
 	return r, expires.t, err
 }
+
+// ReportSchedule is which reports an organization makes and sends on its
+// own.
+type ReportSchedule struct {
+	OrgID   int64 `json:"-"`
+	Monthly bool  `json:"monthly"` // on the 1st, the month before
+	Weekly  bool  `json:"weekly"`  // on Mondays, the week before
+}
+
+// SetReportSchedule writes an organization's schedule.
+func (db *DB) SetReportSchedule(ctx context.Context, s ReportSchedule, by int64) error {
+	_, err := db.w.ExecContext(ctx, `INSERT INTO report_schedules (org_id, monthly, weekly, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (org_id) DO UPDATE SET monthly = excluded.monthly, weekly = excluded.weekly, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		s.OrgID, s.Monthly, s.Weekly, nullID(by), db.Now())
+	return err
+}
+
+// ReportScheduleOf reads an organization's schedule (nothing scheduled
+// when it has none).
+func (db *DB) ReportScheduleOf(ctx context.Context, orgID int64) (ReportSchedule, error) {
+	s := ReportSchedule{OrgID: orgID}
+	err := db.r.QueryRowContext(ctx, "SELECT monthly, weekly FROM report_schedules WHERE org_id = $1", orgID).Scan(&s.Monthly, &s.Weekly)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return s, err
+}
+
+// ReportSchedules lists the organizations that make some report on their
+// own.
+func (db *DB) ReportSchedules(ctx context.Context) ([]ReportSchedule, error) {
+	rows, err := db.r.QueryContext(ctx, "SELECT org_id, monthly, weekly FROM report_schedules WHERE monthly OR weekly ORDER BY org_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReportSchedule
+	for rows.Next() {
+		var s ReportSchedule
+		if err := rows.Scan(&s.OrgID, &s.Monthly, &s.Weekly); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// HasScheduledReport reports whether the schedule already made an
+// organization's report of a kind and period.
+func (db *DB) HasScheduledReport(ctx context.Context, orgID int64, kind string, from soroe.Date) (bool, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM reports WHERE org_id = $1 AND kind = $2 AND period_from = $3 AND created_by IS NULL",
+		orgID, kind, string(from)).Scan(&n)
+	return n > 0, err
+}

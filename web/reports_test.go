@@ -243,6 +243,36 @@ func TestReportSend(t *testing.T) {
 		r = e.api(t, http.MethodPost, "/api/v1/reports/"+f.Wild["report"]+"/send", tok, nil)
 		want(t, r, http.StatusAccepted)
 		loadOpenAPI(t).checkResponse(t, "POST /api/v1/reports/{report}/send", r)
+
+		// The schedule: set on the page, read through the API.
+		wantRedirect(t, mgr.post(t, "/reports/schedule", url.Values{"monthly": {"on"}}), "/reports")
+		r = e.api(t, http.MethodGet, "/api/v1/report-schedule", e.token(t, f.A, f.Users[soroe.RoleStaff]), nil)
+		want(t, r, http.StatusOK)
+		loadOpenAPI(t).checkResponse(t, "GET /api/v1/report-schedule", r)
+		if r.Body != `{"monthly":true,"weekly":false}`+"\n" {
+			t.Errorf("schedule %q", r.Body)
+		}
+		r = e.api(t, http.MethodPut, "/api/v1/report-schedule", tok, map[string]bool{"monthly": true, "weekly": true})
+		want(t, r, http.StatusOK)
+		loadOpenAPI(t).checkResponse(t, "PUT /api/v1/report-schedule", r)
+		if !strings.Contains(mgr.get(t, "/reports").Body, `name="weekly" checked`) {
+			t.Error("the page does not show the weekly schedule")
+		}
+		// What the job calls: made once per period, sent as the schedule.
+		p, _ := ReportPeriod(report.Monthly, "2026-10", "", "")
+		sr, created, err := e.srv.MakeScheduledReport(context.Background(), f.A, report.Monthly, p)
+		if err != nil || !created || sr.CreatedBy != 0 {
+			t.Fatalf("scheduled: %+v %v %v", sr, created, err)
+		}
+		if _, again, err := e.srv.MakeScheduledReport(context.Background(), f.A, report.Monthly, p); err != nil || again {
+			t.Errorf("made twice: %v %v", again, err)
+		}
+		if n, err := e.srv.SendStoredReport(context.Background(), sr); err != nil || n != 3 {
+			t.Errorf("sent %d %v", n, err)
+		}
+		if last := sent[len(sent)-1]; !strings.Contains(last.Title, "2026年10月") || last.Fields[1].Value != "自動作成" {
+			t.Errorf("scheduled message %+v", last)
+		}
 	}, func(c *Config) {
 		c.DeliverReport = func(ctx context.Context, key string, m deliver.Message) (int, error) {
 			if destinations > 0 {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ func (s *Server) registerReports() error {
 		s.ui("POST /reports/{report}/summary", write, s.reportSummary),
 		s.ui("POST /reports/{report}/share", write, s.reportShare),
 		s.ui("POST /reports/{report}/send", write, s.reportSend),
+		s.ui("POST /reports/schedule", write, s.reportSchedule),
 		s.ui("GET /r/{secret}", soroe.ActPublic, s.sharedReport),
 		s.ui("GET /r/{secret}/export", soroe.ActPublic, s.sharedReportExport),
 		s.api("GET /api/v1/reports", read, s.apiReports),
@@ -39,6 +41,8 @@ func (s *Server) registerReports() error {
 		s.api("PATCH /api/v1/reports/{report}", write, s.apiUpdateReport),
 		s.api("POST /api/v1/reports/{report}/share", write, s.apiShareReport),
 		s.api("POST /api/v1/reports/{report}/send", write, s.apiSendReport),
+		s.api("GET /api/v1/report-schedule", read, s.apiReportSchedule),
+		s.api("PUT /api/v1/report-schedule", write, s.apiSetReportSchedule),
 	)
 }
 
@@ -131,6 +135,7 @@ func (s *Server) newReport(r *http.Request, kind, month, from, to string) (*stor
 // ---- Pages ----
 
 type reportListData struct {
+	Schedule  store.ReportSchedule
 	Reports   []*store.StoredReport
 	LastMonth string     // "2026-11", the form's default
 	ThisWeek  soroe.Date // a day of the week before, the weekly default
@@ -145,6 +150,9 @@ func (s *Server) reportListPage(w http.ResponseWriter, r *http.Request, status i
 	today := s.today(id.Org)
 	last, _ := soroe.ParsePeriod(soroe.PeriodLastMonth, "", "", today)
 	d := &reportListData{Reports: list, LastMonth: string(last.From)[:7], ThisWeek: today.AddDays(-7)}
+	if d.Schedule, err = s.db.ReportScheduleOf(r.Context(), id.Org.ID); s.failed(w, r, err) {
+		return
+	}
 	p := s.newPage(w, r, "reports.title", d)
 	if formErr != nil {
 		s.formError(w, r, "reports", p, formErr)
@@ -414,6 +422,46 @@ var errNoDelivery = &soroe.Error{Code: soroe.EConflict, Field: "send", Message: 
 // reports (Slack, Teams, signed webhooks: retried, failures shown on the
 // notification settings) and records that it went out.
 func (s *Server) sendReport(r *http.Request, sr *store.StoredReport) (int, error) {
+	id := who(r)
+	n, err := s.deliverReport(r.Context(), sr, s.absURL(r, "/reports/"+strconv.FormatInt(sr.ID, 10)), id.User.Name)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.db.MarkReportSent(r.Context(), sr.OrgID, sr.ID, id.User.ID)
+}
+
+// SendStoredReport sends a report made on schedule (the sender is named
+// as the schedule) and records that it went out.
+func (s *Server) SendStoredReport(ctx context.Context, sr *store.StoredReport) (int, error) {
+	link := ""
+	if s.cfg.BaseURL != "" {
+		link = strings.TrimRight(s.cfg.BaseURL, "/") + "/reports/" + strconv.FormatInt(sr.ID, 10)
+	}
+	rep, err := snapshot(sr)
+	if err != nil {
+		return 0, err
+	}
+	n, err := s.deliverReport(ctx, sr, link, s.cat.T(rep.Lang, "reports.by_schedule"))
+	if err != nil {
+		return 0, err
+	}
+	return n, s.db.MarkReportSent(ctx, sr.OrgID, sr.ID, 0)
+}
+
+// MakeScheduledReport builds and stores the schedule's report of a
+// period, once per organization, kind and period.
+func (s *Server) MakeScheduledReport(ctx context.Context, org *soroe.Org, kind string, p soroe.Period) (*store.StoredReport, bool, error) {
+	if made, err := s.db.HasScheduledReport(ctx, org.ID, kind, p.From); err != nil || made {
+		return nil, false, err
+	}
+	sr, err := s.StoreReport(ctx, org, kind, p, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	return sr, true, nil
+}
+
+func (s *Server) deliverReport(ctx context.Context, sr *store.StoredReport, link, by string) (int, error) {
 	if s.cfg.DeliverReport == nil {
 		return 0, &soroe.Error{Code: soroe.EConflict, Field: "send", Message: "report_sending_off"}
 	}
@@ -421,7 +469,6 @@ func (s *Server) sendReport(r *http.Request, sr *store.StoredReport) (int, error
 	if err != nil {
 		return 0, err
 	}
-	id := who(r)
 	l := rep.Lang
 	summary := []string{}
 	for _, k := range [][2]string{{rep.Labels.Keep, rep.Summary.Keep}, {rep.Labels.Problem, rep.Summary.Problem}, {rep.Labels.Try, rep.Summary.Try}} {
@@ -430,16 +477,16 @@ func (s *Server) sendReport(r *http.Request, sr *store.StoredReport) (int, error
 		}
 	}
 	m := deliver.Message{Event: soroe.EventReport, OrgID: sr.OrgID, At: s.now(), Title: rep.Title, Summary: strings.Join(summary, "\n"),
-		Link: s.absURL(r, "/reports/"+strconv.FormatInt(sr.ID, 10)), LinkText: s.cat.T(l, "reports.open_in_soroe"),
-		Fields: []deliver.Field{{Name: s.cat.T(l, "reports.field.period"), Value: rep.PeriodText}, {Name: s.cat.T(l, "reports.sent_by"), Value: id.User.Name}}}
-	n, err := s.cfg.DeliverReport(r.Context(), fmt.Sprintf("report-%d-%d", sr.ID, s.now().Unix()), m)
+		Link: link, LinkText: s.cat.T(l, "reports.open_in_soroe"),
+		Fields: []deliver.Field{{Name: s.cat.T(l, "reports.field.period"), Value: rep.PeriodText}, {Name: s.cat.T(l, "reports.sent_by"), Value: by}}}
+	n, err := s.cfg.DeliverReport(ctx, fmt.Sprintf("report-%d-%d", sr.ID, s.now().Unix()), m)
 	if err != nil {
 		return 0, err
 	}
 	if n == 0 {
 		return 0, errNoDelivery
 	}
-	return n, s.db.MarkReportSent(r.Context(), sr.OrgID, sr.ID, id.User.ID)
+	return n, nil
 }
 
 func (s *Server) reportSend(w http.ResponseWriter, r *http.Request) {
@@ -477,4 +524,40 @@ func (s *Server) apiSendReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"webhooks": n})
+}
+
+func (s *Server) reportSchedule(w http.ResponseWriter, r *http.Request) {
+	id := who(r)
+	sc := store.ReportSchedule{OrgID: id.Org.ID, Monthly: r.PostForm.Get("monthly") == "on", Weekly: r.PostForm.Get("weekly") == "on"}
+	if err := s.db.SetReportSchedule(r.Context(), sc, id.User.ID); s.failed(w, r, err) {
+		return
+	}
+	s.flash(r, "reports.schedule_saved")
+	redirect(w, r, "/reports#schedule")
+}
+
+func (s *Server) apiReportSchedule(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.db.ReportScheduleOf(r.Context(), who(r).Org.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sc)
+}
+
+func (s *Server) apiSetReportSchedule(w http.ResponseWriter, r *http.Request) {
+	id := who(r)
+	var b struct {
+		Monthly bool `json:"monthly"`
+		Weekly  bool `json:"weekly"`
+	}
+	if !s.decode(w, r, &b) {
+		return
+	}
+	sc := store.ReportSchedule{OrgID: id.Org.ID, Monthly: b.Monthly, Weekly: b.Weekly}
+	if err := s.db.SetReportSchedule(r.Context(), sc, id.User.ID); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sc)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/soroe/soroe"
 	"github.com/soroe/soroe/deliver"
 	"github.com/soroe/soroe/demo"
 	"github.com/soroe/soroe/generate"
@@ -166,6 +167,17 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 			return err
 		}
 	}
+	// Scheduled reports: made and sent by a River periodic job with the web
+	// server's report builder, which is made after the runner.
+	var srvRef *web.Server
+	jcfg.Reports = &jobs.ReportsConfig{
+		Make: func(ctx context.Context, org *soroe.Org, kind string, p soroe.Period) (*store.StoredReport, bool, error) {
+			return srvRef.MakeScheduledReport(ctx, org, kind, p)
+		},
+		Send: func(ctx context.Context, sr *store.StoredReport) (int, error) {
+			return srvRef.SendStoredReport(ctx, sr)
+		},
+	}
 	runner, err := jobs.New(db, jcfg)
 	if err != nil {
 		return err
@@ -178,6 +190,7 @@ func (a *app) serve(ctx context.Context, o *serveOptions) error {
 	if err != nil {
 		return err
 	}
+	srvRef = srv // the scheduled reports' builder (the runner starts below)
 	if o.demo {
 		if err := seedDemoResults(ctx, db, srv, demoOrg); err != nil {
 			return err

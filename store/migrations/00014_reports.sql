@@ -34,6 +34,17 @@ CREATE TABLE report_shares (
 );
 CREATE INDEX report_shares_report ON report_shares (report_id);
 
+-- Which reports an organization makes and sends on its own: monthly on
+-- the 1st, weekly on Mondays (at 09:00 in its zone).
+CREATE TABLE report_schedules (
+	org_id     BIGINT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE,
+	monthly    BOOLEAN NOT NULL DEFAULT FALSE,
+	weekly     BOOLEAN NOT NULL DEFAULT FALSE,
+	updated_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+	updated_at {{.TS}} NOT NULL
+);
+
 -- +goose Down
+DROP TABLE report_schedules;
 DROP TABLE report_shares;
 DROP TABLE reports;
