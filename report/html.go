@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"html/template"
 	"time"
+
+	"github.com/soroe/soroe"
 )
 
 // htmlPage is a report as one self-contained HTML document (inline style,
@@ -48,4 +51,23 @@ func (r *Report) HTML() ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// File writes the report in a format: html, pdf, pptx, xlsx, csv or json.
+func (r *Report) File(format string) ([]byte, error) {
+	switch format {
+	case "html":
+		return r.HTML()
+	case "pdf":
+		return r.PDF()
+	case "pptx":
+		return r.PPTX()
+	case "xlsx":
+		return r.XLSX()
+	case "csv":
+		return r.CSV()
+	case "json":
+		return json.Marshal(r)
+	}
+	return nil, soroe.Invalid("format", "unknown_format")
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/soroe/soroe"
 )
@@ -174,12 +172,8 @@ func (db *DB) ActionItems(ctx context.Context, f ActionFilter) ([]*soroe.ActionI
 
 // AddActionComment adds a member's comment to an action.
 func (db *DB) AddActionComment(ctx context.Context, orgID int64, c *soroe.Comment) error {
-	c.Body = strings.TrimSpace(c.Body)
-	switch {
-	case c.Body == "":
-		return soroe.Invalid("body", "required")
-	case utf8.RuneCountInString(c.Body) > 4000:
-		return soroe.Invalid("body", "too_long")
+	if err := checkCommentBody(c); err != nil {
+		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int

@@ -135,15 +135,24 @@ func (db *DB) Posts(ctx context.Context, f PostFilter) ([]*soroe.Post, map[int64
 	return posts, targets, total, nil
 }
 
-// AddComment stores a comment on a post (a reply when ParentID is set, to
-// a comment of the same post) and fills in its ID, time and author name.
-func (db *DB) AddComment(ctx context.Context, orgID int64, c *soroe.Comment) error {
+// checkCommentBody tidies a comment's body: required, at most 4,000
+// characters.
+func checkCommentBody(c *soroe.Comment) error {
 	c.Body = strings.TrimSpace(c.Body)
 	switch {
 	case c.Body == "":
 		return soroe.Invalid("body", "required")
 	case utf8.RuneCountInString(c.Body) > 4000:
 		return soroe.Invalid("body", "too_long")
+	}
+	return nil
+}
+
+// AddComment stores a comment on a post (a reply when ParentID is set, to
+// a comment of the same post) and fills in its ID, time and author name.
+func (db *DB) AddComment(ctx context.Context, orgID int64, c *soroe.Comment) error {
+	if err := checkCommentBody(c); err != nil {
+		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -158,35 +157,23 @@ func (d *overviewData) Value(ratio bool, f float64) string { return fmtValue(rat
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
 	org, l, q := who(r).Org, lang(r), r.URL.Query()
-	p, err := s.overviewPeriod(org, q)
-	if err != nil {
-		var errs map[string]string
-		var e *soroe.Error
-		if errors.As(err, &e) && e.Code == soroe.EInvalid {
-			errs = map[string]string{e.Field: e.Message}
-		} else {
-			s.serverError(w, r, err)
-			return
-		}
-		// Show this month, with the period's fields as typed and the error.
-		p, _ = s.overviewPeriod(org, url.Values{})
-		o, err := s.buildOverview(r.Context(), l, org, p)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		pg := s.newPage(w, r, "overview.title", &overviewData{overview: o, overviewViews: o.view, From: q.Get("from"), To: q.Get("to")})
-		pg.Errors = errs
-		o.view.Custom = true
-		s.render(w, http.StatusUnprocessableEntity, "overview", pg)
-		return
+	p, status, errs, err := s.pagePeriod(org, q)
+	var o *overview
+	if err == nil {
+		o, err = s.buildOverview(r.Context(), l, org, p)
 	}
-	o, err := s.buildOverview(r.Context(), l, org, p)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, http.StatusOK, "overview", s.newPage(w, r, "overview.title", &overviewData{overview: o, overviewViews: o.view, From: string(p.From), To: string(p.To)}))
+	d := &overviewData{overview: o, overviewViews: o.view, From: string(p.From), To: string(p.To)}
+	if errs != nil {
+		// This month, with the period's fields as typed and the error.
+		d.From, d.To, o.view.Custom = q.Get("from"), q.Get("to"), true
+	}
+	pg := s.newPage(w, r, "overview.title", d)
+	pg.Errors = errs
+	s.render(w, status, "overview", pg)
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {

@@ -243,6 +243,21 @@ func (d *effortPageData) Avg(r *float64) string {
 }
 func (d *effortPageData) Opt(v *int64) string { return countText(v) }
 
+// pagePeriod reads a page's period; a bad one shows this month with the
+// error (422) and what was typed.
+func (s *Server) pagePeriod(org *soroe.Org, q url.Values) (soroe.Period, int, map[string]string, error) {
+	p, err := s.overviewPeriod(org, q)
+	if err == nil {
+		return p, http.StatusOK, nil, nil
+	}
+	var e *soroe.Error
+	if !errors.As(err, &e) {
+		return p, 0, nil, err
+	}
+	p, _ = s.overviewPeriod(org, url.Values{})
+	return p, http.StatusUnprocessableEntity, map[string]string{e.Field: e.Message}, nil
+}
+
 func periodLinks(base string, p soroe.Period) []periodLink {
 	var out []periodLink
 	for _, k := range soroe.PeriodKinds[:3] {
@@ -266,17 +281,10 @@ func (s *Server) memberResultsPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderResults(w http.ResponseWriter, r *http.Request, userID int64, base string, own bool) {
 	org, l, q := who(r).Org, lang(r), r.URL.Query()
-	status := http.StatusOK
-	var errs map[string]string
-	p, err := s.overviewPeriod(org, q)
+	p, status, errs, err := s.pagePeriod(org, q)
 	if err != nil {
-		var e *soroe.Error
-		if !errors.As(err, &e) {
-			s.serverError(w, r, err)
-			return
-		}
-		status, errs = http.StatusUnprocessableEntity, map[string]string{e.Field: e.Message}
-		p, _ = s.overviewPeriod(org, url.Values{})
+		s.serverError(w, r, err)
+		return
 	}
 	m, err := s.memberResultsOf(r.Context(), l, org, userID, p)
 	if errors.Is(err, soroe.ErrNotFound) {
@@ -321,17 +329,10 @@ func (d *teamPageData) Avg(r *float64) string { return (&effortPageData{}).Avg(r
 
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 	org, l, q := who(r).Org, lang(r), r.URL.Query()
-	status := http.StatusOK
-	var errs map[string]string
-	p, err := s.overviewPeriod(org, q)
+	p, status, errs, err := s.pagePeriod(org, q)
 	if err != nil {
-		var e *soroe.Error
-		if !errors.As(err, &e) {
-			s.serverError(w, r, err)
-			return
-		}
-		status, errs = http.StatusUnprocessableEntity, map[string]string{e.Field: e.Message}
-		p, _ = s.overviewPeriod(org, url.Values{})
+		s.serverError(w, r, err)
+		return
 	}
 	rows, err := s.teamEffort(r.Context(), org, p)
 	if err != nil {

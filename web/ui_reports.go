@@ -71,23 +71,6 @@ func snapshot(sr *store.StoredReport) (*report.Report, error) {
 	return &r, nil
 }
 
-// reportFile writes a report in a format.
-func reportFile(r *report.Report, format string) ([]byte, error) {
-	switch format {
-	case "pdf":
-		return r.PDF()
-	case "pptx":
-		return r.PPTX()
-	case "xlsx":
-		return r.XLSX()
-	case "csv":
-		return r.CSV()
-	case "json":
-		return json.Marshal(r)
-	}
-	return nil, soroe.Invalid("format", "unknown_format")
-}
-
 // reportFileName is the download's name: soroe-report-2026-11-01_2026-11-30.pdf.
 func reportFileName(sr *store.StoredReport, format string) string {
 	return "soroe-report-" + string(sr.From) + "_" + string(sr.To) + "." + format
@@ -100,7 +83,7 @@ func (s *Server) writeReportFile(w http.ResponseWriter, r *http.Request, sr *sto
 	rep, err := snapshot(sr)
 	var b []byte
 	if err == nil {
-		b, err = reportFile(rep, format)
+		b, err = rep.File(format)
 	}
 	if err != nil {
 		switch {

@@ -102,15 +102,5 @@ func writeReport(ctx context.Context, a *app, db *store.DB, o *soroe.Org, kind s
 	if err != nil {
 		return nil, err
 	}
-	switch format {
-	case "html":
-		return r.HTML()
-	case "pdf":
-		return r.PDF()
-	case "pptx":
-		return r.PPTX()
-	case "xlsx":
-		return r.XLSX()
-	}
-	return r.CSV()
+	return r.File(format)
 }
