@@ -71,21 +71,7 @@ func (c Line) SVG() string {
 	if dayFormat == nil {
 		dayFormat = func(t time.Time) string { return t.Format("1/2") }
 	}
-	var t0, t1 time.Time
-	lo, hi := math.Inf(1), math.Inf(-1)
-	n := 0
-	for _, s := range c.Series {
-		for _, p := range s.Points {
-			if t0.IsZero() || p.At.Before(t0) {
-				t0 = p.At
-			}
-			if p.At.After(t1) {
-				t1 = p.At
-			}
-			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
-			n++
-		}
-	}
+	t0, t1, lo, hi, n := Extent(c.Series)
 	id := "c" + strconv.FormatUint(uint64(hash(c.Title+c.Desc)), 36)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart" font-family="sans-serif" font-size="11">`, w, h, id, id)
@@ -156,6 +142,25 @@ func (c Line) SVG() string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// Extent is the time span and value range of the series' points, and how
+// many there are: what every rendering of a line chart scales to.
+func Extent(series []Series) (t0, t1 time.Time, lo, hi float64, n int) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, s := range series {
+		for _, p := range s.Points {
+			if t0.IsZero() || p.At.Before(t0) {
+				t0 = p.At
+			}
+			if p.At.After(t1) {
+				t1 = p.At
+			}
+			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
+			n++
+		}
+	}
+	return t0, t1, lo, hi, n
 }
 
 // textWidth counts a label's width in half-width units (CJK counts two).

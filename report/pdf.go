@@ -260,20 +260,7 @@ func drawChart(p *fpdf.Fpdf, c *Chart, x, y, w, h float64) {
 		drawBars(p, c, x, top, w, h-6, format)
 		return
 	}
-	var t0, t1 time.Time
-	lo, hi, n := math.Inf(1), math.Inf(-1), 0
-	for _, s := range c.Series {
-		for _, pt := range s.Points {
-			if t0.IsZero() || pt.At.Before(t0) {
-				t0 = pt.At
-			}
-			if pt.At.After(t1) {
-				t1 = pt.At
-			}
-			lo, hi = math.Min(lo, pt.Value), math.Max(hi, pt.Value)
-			n++
-		}
-	}
+	t0, t1, lo, hi, n := chart.Extent(c.Series)
 	if n == 0 {
 		return
 	}

@@ -164,20 +164,7 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 		}
 		return encodePNG(img)
 	}
-	var t0, t1 time.Time
-	lo, hi, n := math.Inf(1), math.Inf(-1), 0
-	for _, s := range c.Series {
-		for _, p := range s.Points {
-			if t0.IsZero() || p.At.Before(t0) {
-				t0 = p.At
-			}
-			if p.At.After(t1) {
-				t1 = p.At
-			}
-			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
-			n++
-		}
-	}
+	t0, t1, lo, hi, n := chart.Extent(c.Series)
 	if n == 0 {
 		cv.text("–", float64(w)/2, float64(h)/2, 1, grey)
 		return encodePNG(img)
