@@ -88,42 +88,60 @@ type PublishedCounts struct {
 	ByTemplate map[int64]int64
 }
 
-// Published counts the posts that went out in [from, to).
+// Published counts the posts that went out in [from, to), per account and
+// per 型.
 func (db *DB) Published(ctx context.Context, orgID int64, from, to time.Time) (*PublishedCounts, error) {
-	out := &PublishedCounts{ByAccount: map[int64]int64{}, ByTemplate: map[int64]int64{}}
-	count := func(dst map[int64]int64, q string) error {
-		rows, err := db.r.QueryContext(ctx, q, orgID, ts(from), ts(to))
+	out := &PublishedCounts{}
+	var err error
+	if out.ByAccount, err = db.PublishedByAccount(ctx, orgID, from, to); err != nil {
+		return nil, err
+	}
+	if out.ByTemplate, err = db.PublishedByTemplate(ctx, orgID, from, to); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (db *DB) countBy(ctx context.Context, q string, args ...any) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for _, one := range strings.Split(q, ";") {
+		rows, err := db.r.QueryContext(ctx, one, args...)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
 		for rows.Next() {
 			var id sql.NullInt64
 			var n int64
 			if err := rows.Scan(&id, &n); err != nil {
-				return err
+				rows.Close()
+				return nil, err
 			}
-			dst[id.Int64] += n
+			out[id.Int64] += n
 		}
-		return rows.Err()
-	}
-	if err := count(out.ByAccount, `SELECT account_id, COUNT(*) FROM post_targets
-		WHERE org_id = $1 AND state = 'sent' AND sent_at >= $2 AND sent_at < $3 GROUP BY account_id`); err != nil {
-		return nil, err
-	}
-	if err := count(out.ByAccount, `SELECT account_id, COUNT(*) FROM external_posts
-		WHERE org_id = $1 AND published_at >= $2 AND published_at < $3 GROUP BY account_id`); err != nil {
-		return nil, err
-	}
-	// A post counts in the window its first target went out in: targets
-	// sent in the window whose post had none sent before it.
-	if err := count(out.ByTemplate, `SELECT p.template_id, COUNT(DISTINCT p.id) FROM post_targets t JOIN posts p ON p.id = t.post_id
-		WHERE t.org_id = $1 AND t.state = 'sent' AND t.sent_at >= $2 AND t.sent_at < $3 AND p.template_id IS NOT NULL
-			AND NOT EXISTS (SELECT 1 FROM post_targets o WHERE o.post_id = t.post_id AND o.state = 'sent' AND o.sent_at < $2)
-		GROUP BY p.template_id`); err != nil {
-		return nil, err
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// PublishedByAccount counts, per account, the published targets (sent by
+// Soroe or recorded by hand) and external posts of [from, to).
+func (db *DB) PublishedByAccount(ctx context.Context, orgID int64, from, to time.Time) (map[int64]int64, error) {
+	return db.countBy(ctx, `SELECT account_id, COUNT(*) FROM post_targets
+		WHERE org_id = $1 AND state = 'sent' AND sent_at >= $2 AND sent_at < $3 GROUP BY account_id;
+		SELECT account_id, COUNT(*) FROM external_posts
+		WHERE org_id = $1 AND published_at >= $2 AND published_at < $3 GROUP BY account_id`, orgID, ts(from), ts(to))
+}
+
+// PublishedByTemplate counts, per 型, the posts whose first target went
+// out in [from, to): a post to three accounts is one post of its 型.
+func (db *DB) PublishedByTemplate(ctx context.Context, orgID int64, from, to time.Time) (map[int64]int64, error) {
+	return db.countBy(ctx, `SELECT p.template_id, COUNT(DISTINCT p.id) FROM post_targets t JOIN posts p ON p.id = t.post_id
+		WHERE t.org_id = $1 AND t.state = 'sent' AND t.sent_at >= $2 AND t.sent_at < $3 AND p.template_id IS NOT NULL
+			AND NOT EXISTS (SELECT 1 FROM post_targets o WHERE o.post_id = t.post_id AND o.state = 'sent' AND o.sent_at < $2)
+		GROUP BY p.template_id`, orgID, ts(from), ts(to))
 }
 
 // ScoredPost is a post of the history with its score, for the best and

@@ -219,30 +219,26 @@ func (s *Server) buildOverview(ctx context.Context, l string, org *soroe.Org, p 
 		o.Goals = append(o.Goals, og)
 	}
 
-	// Networks: this period and the previous one.
-	periodStats := func(q soroe.Period) (map[int64]*store.DailyTotals, *store.PublishedCounts, map[int64]int64, map[int64]int64, error) {
+	// Networks: this period and the previous one, from the rollups (posts
+	// are those with numbers: the population the sums are of).
+	periodStats := func(q soroe.Period) (map[int64]*store.DailyTotals, map[int64]int64, map[int64]int64, error) {
 		f, t := days(q)
 		totals, err := s.db.TotalsBy(ctx, org.ID, store.DimAccount, f, t)
 		if err != nil {
-			return nil, nil, nil, nil, err
-		}
-		a, b := q.Bounds(loc)
-		pub, err := s.db.Published(ctx, org.ID, a, b)
-		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, err
 		}
 		end, err := s.db.FollowersOn(ctx, org.ID, t)
 		if err != nil {
-			return nil, nil, nil, nil, err
+			return nil, nil, nil, err
 		}
 		start, err := s.db.FollowersOn(ctx, org.ID, string(q.From.AddDays(-1)))
-		return totals, pub, start, end, err
+		return totals, start, end, err
 	}
-	curT, curP, curS, curE, err := periodStats(p)
+	curT, curS, curE, err := periodStats(p)
 	if err != nil {
 		return nil, err
 	}
-	prevT, prevP, prevS, prevE, err := periodStats(prev)
+	prevT, prevS, prevE, err := periodStats(prev)
 	if err != nil {
 		return nil, err
 	}
@@ -256,8 +252,8 @@ func (s *Server) buildOverview(ctx context.Context, l string, org *soroe.Org, p 
 		}
 		for _, dst := range []*ovNetwork{n, o.Total} {
 			dst.Accounts++
-			addStats(&dst.Current, curT[a.ID], curP.ByAccount[a.ID], curS, curE, a.ID)
-			addStats(&dst.Previous, prevT[a.ID], prevP.ByAccount[a.ID], prevS, prevE, a.ID)
+			addStats(&dst.Current, curT[a.ID], curS, curE, a.ID)
+			addStats(&dst.Previous, prevT[a.ID], prevS, prevE, a.ID)
 		}
 	}
 	for _, net := range soroe.Networks {
@@ -311,16 +307,16 @@ func (s *Server) buildOverview(ctx context.Context, l string, org *soroe.Org, p 
 	week.To, month.To = week.From.AddDays(6), soroe.Date(month.From.Time(time.UTC).AddDate(0, 1, -1).Format(soroe.DateLayout))
 	wa, wb := week.Bounds(loc)
 	ma, mb := month.Bounds(loc)
-	wPub, err := s.db.Published(ctx, org.ID, wa, wb)
+	wPub, err := s.db.PublishedByTemplate(ctx, org.ID, wa, wb)
 	if err != nil {
 		return nil, err
 	}
-	mPub, err := s.db.Published(ctx, org.ID, ma, mb)
+	mPub, err := s.db.PublishedByTemplate(ctx, org.ID, ma, mb)
 	if err != nil {
 		return nil, err
 	}
-	span := func(t *soroe.Template, q soroe.Period, pub *store.PublishedCounts) ovPlan {
-		op := ovPlan{From: q.From, To: q.To, Published: pub.ByTemplate[t.ID],
+	span := func(t *soroe.Template, q soroe.Period, pub map[int64]int64) ovPlan {
+		op := ovPlan{From: q.From, To: q.To, Published: pub[t.ID],
 			Href: withQuery("/history", url.Values{"template": {strconv.FormatInt(t.ID, 10)}, "from": {string(q.From)}, "to": {string(q.To)}})}
 		for _, sl := range plan.Slots(t.Frequency, loc, q.From, q.To, nil) {
 			op.Planned++
@@ -392,9 +388,9 @@ func (s *Server) scoredPosts(ctx context.Context, orgID int64, names *historyNam
 	return out, nil
 }
 
-func addStats(dst *ovStats, t *store.DailyTotals, published int64, start, end map[int64]int64, account int64) {
-	dst.Posts += published
+func addStats(dst *ovStats, t *store.DailyTotals, start, end map[int64]int64, account int64) {
 	if t != nil {
+		dst.Posts += t.Posts
 		dst.Exposure += t.Exposure
 		dst.Engagements += t.Engagement
 	}
