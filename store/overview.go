@@ -172,7 +172,7 @@ func (db *DB) TopScored(ctx context.Context, orgID int64, from, to string, n int
 			COALESCE(t.text, e.text, ''), l.published_at, l.score, l.exposure, l.engagement
 		FROM metric_latest l LEFT JOIN post_targets t ON t.id = l.target_id LEFT JOIN external_posts e ON e.id = l.external_id
 		WHERE l.org_id = $1 AND l.score IS NOT NULL AND l.day >= $2 AND l.day <= $3
-		ORDER BY l.score `+order+`, l.id LIMIT $4`, orgID, from, to, n)
+		ORDER BY l.score `+order+`, l.day `+order+`, l.id `+order+` LIMIT $4`, orgID, from, to, n)
 	if err != nil {
 		return nil, err
 	}
