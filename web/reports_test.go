@@ -35,6 +35,8 @@ func init() {
 	walkBodies["POST /api/v1/reports"] = `{"kind":"monthly","month":"2026-10"}`
 	walkBodies["PATCH /api/v1/reports/{report}"] = `{"keep":"Walk"}`
 	walkBodies["POST /api/v1/reports/{report}/share"] = `{"days":7}`
+	walkBodies["POST /api/v1/reports/{report}/send"] = `{}`
+	walkBodies["PUT /api/v1/report-schedule"] = `{"monthly":true}`
 	walkDomainRefusals["POST /reports"] = true // the walk's form names no kind
 	// The walk's server sends nothing (no DeliverReport): a 409.
 	walkDomainRefusals["POST /reports/{report}/send"] = true
@@ -213,6 +215,7 @@ func TestReportSend(t *testing.T) {
 	var keys []string
 	destinations := 2
 	uiTest(t, func(t *testing.T, e *env) {
+		sent, keys, destinations = nil, nil, 2 // each engine afresh
 		f := e.fixture(t)
 		mgr := e.loggedIn(t, f.Users[soroe.RoleManager])
 		path := "/reports/" + f.Wild["report"]
