@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -61,17 +62,23 @@ func (s *Sessions) Delete(token string) error { return s.DeleteCtx(context.Backg
 // went. The periodic clean-up job calls it.
 func (db *DB) CleanUp(ctx context.Context, keep time.Duration) (int64, error) {
 	now := db.Now()
-	res, err := db.w.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", wallNow())
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	res, err = db.w.ExecContext(ctx, "DELETE FROM login_failures WHERE at < $1", now.Add(-keep))
-	if err != nil {
-		return n, err
-	}
-	m, _ := res.RowsAffected()
-	return n + m, nil
+	var n int64
+	// One transaction: both deletions become visible together.
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expiry <= $1", wallNow())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		res, err = tx.ExecContext(ctx, "DELETE FROM login_failures WHERE at < $1", now.Add(-keep))
+		if err != nil {
+			return err
+		}
+		m, _ := res.RowsAffected()
+		n += m
+		return nil
+	})
+	return n, err
 }
 
 // CountSessions returns how many sessions are stored, expired or not.
