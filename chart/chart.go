@@ -71,7 +71,8 @@ func (c Line) SVG() string {
 	if dayFormat == nil {
 		dayFormat = func(t time.Time) string { return t.Format("1/2") }
 	}
-	t0, t1, lo, hi, n := Extent(c.Series)
+	d := DomainOf(c.Series)
+	n := d.N
 	id := "c" + strconv.FormatUint(uint64(hash(c.Title+c.Desc)), 36)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" class="chart" font-family="sans-serif" font-size="11">`, w, h, id, id)
@@ -80,29 +81,18 @@ func (c Line) SVG() string {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="#666">–</text></svg>`, w/2, h/2)
 		return b.String()
 	}
-	lo = math.Min(lo, 0)
-	ticks := NiceTicks(lo, hi, 4)
-	lo, hi = ticks[0], ticks[len(ticks)-1]
-	if hi == lo {
-		hi = lo + 1
-	}
-	span := t1.Sub(t0)
-	if span <= 0 {
-		span = time.Hour
-		t0 = t0.Add(-span / 2)
-	}
 	pw, ph := float64(w-padLeft-padRight), float64(h-padTop-padBottom)
-	x := func(t time.Time) float64 { return padLeft + pw*float64(t.Sub(t0))/float64(span) }
-	y := func(v float64) float64 { return padTop + ph*(1-(v-lo)/(hi-lo)) }
+	x := func(t time.Time) float64 { return padLeft + pw*d.X(t) }
+	y := func(v float64) float64 { return padTop + ph*(1-d.Y(v)) }
 	// Grid and value axis.
-	for _, tv := range ticks {
+	for _, tv := range d.Ticks {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>`, padLeft, w-padRight, y(tv), y(tv))
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" fill="#555">%s</text>`, padLeft-6, y(tv)+4, esc(format(tv)))
 	}
 	// Time axis: at most 6 labels.
 	labels := min(6, max(2, n))
 	for i := range labels {
-		t := t0.Add(time.Duration(float64(span) * float64(i) / float64(labels-1)))
+		t := d.At(float64(i) / float64(labels-1))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#555">%s</text>`, x(t), h-padBottom+16, esc(dayFormat(t)))
 	}
 	// Series.
@@ -144,24 +134,59 @@ func (c Line) SVG() string {
 	return b.String()
 }
 
-// Extent is the time span and value range of the series' points, and how
-// many there are: what every rendering of a line chart scales to.
-func Extent(series []Series) (t0, t1 time.Time, lo, hi float64, n int) {
-	lo, hi = math.Inf(1), math.Inf(-1)
+// Domain is what a line chart is scaled to, the same in every rendering
+// (SVG, PDF, PNG): the time span of the points and the value axis from 0
+// (or below) to round ticks above the highest value.
+type Domain struct {
+	T0    time.Time
+	Span  time.Duration
+	Lo    float64
+	Hi    float64
+	Ticks []float64
+	N     int // how many points there are; 0: nothing to draw
+}
+
+// DomainOf scales the series' points.
+func DomainOf(series []Series) Domain {
+	var d Domain
+	var t1 time.Time
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, s := range series {
 		for _, p := range s.Points {
-			if t0.IsZero() || p.At.Before(t0) {
-				t0 = p.At
+			if d.T0.IsZero() || p.At.Before(d.T0) {
+				d.T0 = p.At
 			}
 			if p.At.After(t1) {
 				t1 = p.At
 			}
 			lo, hi = math.Min(lo, p.Value), math.Max(hi, p.Value)
-			n++
+			d.N++
 		}
 	}
-	return t0, t1, lo, hi, n
+	if d.N == 0 {
+		return d
+	}
+	d.Ticks = NiceTicks(math.Min(lo, 0), hi, 4)
+	d.Lo, d.Hi = d.Ticks[0], d.Ticks[len(d.Ticks)-1]
+	if d.Hi == d.Lo {
+		d.Hi = d.Lo + 1
+	}
+	d.Span = t1.Sub(d.T0)
+	if d.Span <= 0 {
+		d.Span = time.Hour
+		d.T0 = d.T0.Add(-d.Span / 2)
+	}
+	return d
 }
+
+// X is where t falls along the time axis, 0 to 1.
+func (d Domain) X(t time.Time) float64 { return float64(t.Sub(d.T0)) / float64(d.Span) }
+
+// Y is where v falls up the value axis, 0 (bottom) to 1.
+func (d Domain) Y(v float64) float64 { return (v - d.Lo) / (d.Hi - d.Lo) }
+
+// At is the time a fraction f along the time axis.
+func (d Domain) At(f float64) time.Time { return d.T0.Add(time.Duration(float64(d.Span) * f)) }
 
 // textWidth counts a label's width in half-width units (CJK counts two).
 func textWidth(s string) int {

@@ -260,28 +260,18 @@ func drawChart(p *fpdf.Fpdf, c *Chart, x, y, w, h float64) {
 		drawBars(p, c, x, top, w, h-6, format)
 		return
 	}
-	t0, t1, lo, hi, n := chart.Extent(c.Series)
-	if n == 0 {
+	d := chart.DomainOf(c.Series)
+	if d.N == 0 {
 		return
-	}
-	ticks := chart.NiceTicks(math.Min(lo, 0), hi, 4)
-	lo, hi = ticks[0], ticks[len(ticks)-1]
-	if hi == lo {
-		hi = lo + 1
-	}
-	span := t1.Sub(t0)
-	if span <= 0 {
-		span = time.Hour
-		t0 = t0.Add(-span / 2)
 	}
 	left, legend, bottom := 16.0, 6.0, 6.0
 	pw, ph := w-left, h-6-legend-bottom
 	py := top + legend
-	X := func(t time.Time) float64 { return x + left + pw*float64(t.Sub(t0))/float64(span) }
-	Y := func(v float64) float64 { return py + ph*(1-(v-lo)/(hi-lo)) }
+	X := func(t time.Time) float64 { return x + left + pw*d.X(t) }
+	Y := func(v float64) float64 { return py + ph*(1-d.Y(v)) }
 	p.SetFont(pdfFont, "", 7)
 	p.SetLineWidth(0.1)
-	for _, tv := range ticks {
+	for _, tv := range d.Ticks {
 		p.SetDrawColor(220, 220, 220)
 		p.Line(x+left, Y(tv), x+w, Y(tv))
 		p.SetTextColor(90, 90, 90)
@@ -289,7 +279,7 @@ func drawChart(p *fpdf.Fpdf, c *Chart, x, y, w, h float64) {
 		p.Text(x+left-1-p.GetStringWidth(label), Y(tv)+1, label)
 	}
 	for i := range 5 {
-		t := t0.Add(time.Duration(float64(span) * float64(i) / 4))
+		t := d.At(float64(i) / 4)
 		label := t.Format("1/2")
 		p.Text(X(t)-p.GetStringWidth(label)/2, py+ph+4, label)
 	}

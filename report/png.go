@@ -164,32 +164,22 @@ func (c *Chart) PNG(w, h int) ([]byte, error) {
 		}
 		return encodePNG(img)
 	}
-	t0, t1, lo, hi, n := chart.Extent(c.Series)
-	if n == 0 {
+	d := chart.DomainOf(c.Series)
+	if d.N == 0 {
 		cv.text("–", float64(w)/2, float64(h)/2, 1, grey)
 		return encodePNG(img)
 	}
-	ticks := chart.NiceTicks(math.Min(lo, 0), hi, 4)
-	lo, hi = ticks[0], ticks[len(ticks)-1]
-	if hi == lo {
-		hi = lo + 1
-	}
-	span := t1.Sub(t0)
-	if span <= 0 {
-		span = time.Hour
-		t0 = t0.Add(-span / 2)
-	}
 	padL, padR, padT, padB := fs*6, fs*2.2, fs*2.5, fs*2.5
 	pw, ph := float64(w)-padL-padR, float64(h)-padT-padB
-	X := func(t time.Time) float64 { return padL + pw*float64(t.Sub(t0))/float64(span) }
-	Y := func(v float64) float64 { return padT + ph*(1-(v-lo)/(hi-lo)) }
-	for _, tv := range ticks {
+	X := func(t time.Time) float64 { return padL + pw*d.X(t) }
+	Y := func(v float64) float64 { return padT + ph*(1-d.Y(v)) }
+	for _, tv := range d.Ticks {
 		cv.line(padL, Y(tv), float64(w)-padR, Y(tv), 1, nil)
 		cv.text(format(tv), padL-6, Y(tv)+fs/3, 2, grey)
 	}
 	cv.paint(grid)
 	for i := range 6 {
-		t := t0.Add(time.Duration(float64(span) * float64(i) / 5))
+		t := d.At(float64(i) / 5)
 		cv.text(t.Format("1/2"), X(t), float64(h)-padB+fs*1.3, 1, grey)
 	}
 	dashes := [][]float64{nil, {12, 6}, {4, 6}, {16, 6, 4, 6}}
