@@ -43,6 +43,9 @@ type AnalyticsFilter struct {
 	Asc    bool
 	Limit  int
 	Offset int
+	// NoTotal skips counting every matching row (the total is then 0):
+	// for readers that only page through.
+	NoTotal bool
 }
 
 // AnalyticsPost is one published target or external post with its latest
@@ -79,8 +82,10 @@ func (db *DB) AnalyticsPosts(ctx context.Context, f AnalyticsFilter) ([]*Analyti
 		return nil, 0, nil
 	}
 	var total int
-	if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+q.base+") x"+q.cond, q.args...).Scan(&total); err != nil {
-		return nil, 0, err
+	if !f.NoTotal {
+		if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+q.base+") x"+q.cond, q.args...).Scan(&total); err != nil {
+			return nil, 0, err
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {

@@ -384,3 +384,15 @@ func TestHistorySummary(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryNoTotal: paging without the count returns the same rows.
+func TestHistoryNoTotal(t *testing.T) {
+	storetest.DB(t, func(t *testing.T, db *store.DB, clock *storetest.Clock) {
+		f := newHistoryFixture(t, db, clock)
+		all := texts(t, db, store.AnalyticsFilter{OrgID: f.org.ID})
+		rows, total, err := db.AnalyticsPosts(context.Background(), store.AnalyticsFilter{OrgID: f.org.ID, NoTotal: true})
+		if err != nil || total != 0 || len(rows) != len(all) || rows[0].Text != all[0] {
+			t.Errorf("no total: %d rows, total %d, %v", len(rows), total, err)
+		}
+	})
+}

@@ -161,11 +161,11 @@ func (s *Server) memberResultsOf(ctx context.Context, l string, org *soroe.Org, 
 		return nil, err
 	}
 	zero := int64(0)
-	best, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, AuthorID: userID, FromDay: p.From, ToDay: p.To, Sort: "score", MinScore: &zero, Limit: 1})
+	best, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, AuthorID: userID, FromDay: p.From, ToDay: p.To, Sort: "score", MinScore: &zero, Limit: 1, NoTotal: true})
 	if err != nil {
 		return nil, err
 	}
-	list, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, AuthorID: userID, FromDay: p.From, ToDay: p.To, Limit: 20})
+	list, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, AuthorID: userID, FromDay: p.From, ToDay: p.To, Limit: 20, NoTotal: true})
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Server) readInsights(ctx context.Context, l string, org *soroe.Org) ([]
 	from := soroe.DateOf(now.Add(-insightWindow), loc)
 	var ids []int64
 	for off := 0; off < insightPostCap; off += 500 {
-		page, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, FromDay: from, Limit: 500, Offset: off})
+		page, _, err := s.db.AnalyticsPosts(ctx, store.AnalyticsFilter{OrgID: org.ID, FromDay: from, Limit: 500, Offset: off, NoTotal: true})
 		if err != nil {
 			return nil, err
 		}
